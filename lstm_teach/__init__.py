@@ -1,0 +1,64 @@
+"""lstm-teach: why a Keras LSTM has 4·(features·units + units·units + units) parameters.
+
+Layers, each importing only the ones before it:
+
+- ``counting``: parameter arithmetic (pure Python);
+- ``reference``: the LSTM cell in NumPy;
+- ``keras_bridge``: real Keras layers (the only place TensorFlow is imported).
+
+``import lstm_teach`` loads the first two. The Keras bridge's functions are reachable
+here too, but TensorFlow is imported only when one of them is first called.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import Any
+
+from lstm_teach.counting import (
+    CELLS,
+    CONVENTIONS,
+    GATES,
+    ParamRow,
+    ParamTable,
+    count_params,
+    formula,
+    param_table,
+)
+from lstm_teach.reference import GateStep, LSTMResult, Step, lstm_forward, sigmoid
+
+_LAZY = {
+    "build_lstm": "keras_bridge",
+    "build_rnn": "keras_bridge",
+    "gate_weights": "keras_bridge",
+    "keras_count_params": "keras_bridge",
+    "keras_output": "keras_bridge",
+    "lstm_weights": "keras_bridge",
+    "set_lstm_weights": "keras_bridge",
+    "summary_text": "keras_bridge",
+}
+
+__all__ = [
+    "CELLS",
+    "CONVENTIONS",
+    "GATES",
+    "GateStep",
+    "LSTMResult",
+    "ParamRow",
+    "ParamTable",
+    "Step",
+    "count_params",
+    "formula",
+    "lstm_forward",
+    "param_table",
+    "sigmoid",
+    *_LAZY,
+]
+
+
+def __getattr__(name: str) -> Any:
+    """Load a Keras-bridge function on first use, keeping TensorFlow out of the import."""
+    if name in _LAZY:
+        module = import_module(f"lstm_teach.{_LAZY[name]}")
+        return getattr(module, name)
+    raise AttributeError(f"module 'lstm_teach' has no attribute {name!r}")

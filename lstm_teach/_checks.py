@@ -1,0 +1,73 @@
+"""Argument checks shared by every layer of the package.
+
+Each check raises TypeError (wrong kind of value) or ValueError (right kind, wrong
+value) with a message that names the argument and says what is accepted, so a learner
+never meets a NumPy broadcasting error or a silently wrong number instead.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+
+
+def positive_int(name: str, value: object) -> int:
+    """Return value if it is a whole number >= 1 (bools and floats are refused)."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(
+            f"{name} must be a whole number >= 1 (an int), got {value!r} "
+            f"of type {type(value).__name__}"
+        )
+    if value < 1:
+        raise ValueError(f"{name} must be a whole number >= 1, got {value}")
+    return int(value)
+
+
+def flag(name: str, value: object) -> bool:
+    """Return value if it is exactly True or False."""
+    if not isinstance(value, bool | np.bool_):
+        raise TypeError(f"{name} must be True or False, got {value!r}")
+    return bool(value)
+
+
+def choice(name: str, value: object, accepted: Iterable[str]) -> str:
+    """Return value if it is one of the accepted strings."""
+    accepted = tuple(accepted)
+    if not isinstance(value, str) or value not in accepted:
+        listed = ", ".join(repr(option) for option in accepted)
+        raise ValueError(f"{name} must be one of {listed}; got {value!r}")
+    return value
+
+
+def real_array(name: str, value: object, ndim: int, meaning: str) -> np.ndarray:
+    """Return value as a float64 array of the given rank, refusing bools and non-numbers.
+
+    `meaning` describes the axes, e.g. "(batch, timesteps, features)", for the message.
+    """
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be an array of real numbers shaped {meaning}") from error
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(
+            f"{name} must hold real numbers (ints or floats) shaped {meaning}, "
+            f"got dtype {array.dtype}"
+        )
+    if array.ndim != ndim:
+        raise ValueError(
+            f"{name} must have {ndim} dimension{'s' if ndim != 1 else ''} {meaning}, "
+            f"got shape {array.shape}"
+        )
+    if array.size and not np.all(np.isfinite(array)):
+        raise ValueError(f"{name} must hold finite numbers (no NaN or infinity)")
+    return array.astype(np.float64)
+
+
+def shape_is(name: str, array: np.ndarray, expected: tuple[int, ...], meaning: str) -> None:
+    """Raise ValueError unless array.shape equals expected, explaining the expectation."""
+    if array.shape != expected:
+        raise ValueError(f"{name} must have shape {expected} {meaning}, got {array.shape}")

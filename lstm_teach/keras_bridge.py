@@ -1,0 +1,187 @@
+"""The bridge to real Keras layers: the only module that imports TensorFlow.
+
+Keras is imported on first use, after TensorFlow's C++ and oneDNN start-up messages
+are switched off, so `import lstm_teach` stays fast and quiet. Every function returns
+plain NumPy arrays, integers or strings, never tensors.
+"""
+
+from __future__ import annotations
+
+import os
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from lstm_teach import _checks
+from lstm_teach.counting import CELLS, GATES
+
+_LAYER_CLASSES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
+SUMMARY_WIDTH = 72
+
+
+def keras() -> ModuleType:
+    """Import Keras (TensorFlow backend) with TensorFlow's start-up logs silenced."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    import keras as keras_module
+
+    return keras_module
+
+
+def _timesteps(value: object) -> int | None:
+    if value is None:
+        return None
+    return _checks.positive_int("timesteps", value)
+
+
+def build_rnn(
+    units: int,
+    timesteps: int | None,
+    features: int,
+    *,
+    cell: str = "lstm",
+    **layer_kwargs: Any,
+) -> Any:
+    """A Sequential model: Input (timesteps, features) then one recurrent layer.
+
+    The layer is named after its cell ("lstm", "gru" or "simple_rnn") so the name
+    printed by model.summary() is the same in every run. timesteps=None accepts any
+    sequence length, which changes no parameter count.
+    """
+    units = _checks.positive_int("units", units)
+    timesteps = _timesteps(timesteps)
+    features = _checks.positive_int("features", features)
+    cell = _checks.choice("cell", cell, CELLS)
+    if "name" in layer_kwargs:
+        raise TypeError(f"name is fixed to {cell!r} so outputs stay stable; do not pass name")
+    for old in ("input_shape", "input_dim", "batch_input_shape"):
+        if old in layer_kwargs:
+            raise TypeError(
+                f"{old} is Keras 2 style; give timesteps and features instead "
+                "(they become keras.Input(shape=(timesteps, features)))"
+            )
+    k = keras()
+    layer_class = getattr(k.layers, _LAYER_CLASSES[cell])
+    return k.Sequential(
+        [
+            k.Input(shape=(timesteps, features), name="sequence"),
+            layer_class(units, name=cell, **layer_kwargs),
+        ],
+        name=f"{cell}_model",
+    )
+
+
+def build_lstm(units: int, timesteps: int | None, features: int, **layer_kwargs: Any) -> Any:
+    """A Sequential model whose only layer is an LSTM named "lstm"; see build_rnn."""
+    return build_rnn(units, timesteps, features, cell="lstm", **layer_kwargs)
+
+
+def keras_count_params(
+    units: int,
+    features: int,
+    *,
+    cell: str = "lstm",
+    use_bias: bool = True,
+    reset_after: bool = True,
+) -> int:
+    """Ask a freshly built Keras layer how many parameters it has."""
+    _checks.flag("use_bias", use_bias)
+    _checks.flag("reset_after", reset_after)
+    kwargs: dict[str, Any] = {"use_bias": use_bias}
+    if cell == "gru":
+        kwargs["reset_after"] = reset_after
+    elif not reset_after:
+        raise ValueError(f"reset_after applies to cell='gru' only, not cell={cell!r}")
+    model = build_rnn(units, None, features, cell=cell, **kwargs)
+    return int(model.get_layer(cell).count_params())
+
+
+def _lstm_cell(layer: object) -> Any:
+    k = keras()
+    if isinstance(layer, k.Model):
+        raise TypeError(
+            "layer must be an LSTM layer, not a whole model; "
+            'pass model.get_layer("lstm")'
+        )
+    cell = getattr(layer, "cell", layer)
+    if not isinstance(cell, k.layers.LSTMCell):
+        raise TypeError(
+            f"layer must be a keras.layers.LSTM (or LSTMCell), got {type(layer).__name__}"
+        )
+    if not cell.built:
+        raise ValueError("layer has no weights yet: build it first (build_lstm does this)")
+    return cell
+
+
+def gate_weights(layer: object) -> dict[str, dict[str, np.ndarray | None]]:
+    """Split an LSTM layer's weights into its four gate paths i, f, c, o.
+
+    For each gate: "kernel" (features, units), "recurrent_kernel" (units, units) and
+    "bias" (units,) or None without a bias. gate_weights(layer)["c"] holds what Keras 2
+    called kernel_c, recurrent_kernel_c and bias_c.
+    """
+    cell = _lstm_cell(layer)
+    k = keras()
+    kernel = k.ops.convert_to_numpy(cell.kernel)
+    recurrent = k.ops.convert_to_numpy(cell.recurrent_kernel)
+    bias = k.ops.convert_to_numpy(cell.bias) if cell.use_bias else None
+    kernels = np.split(kernel, 4, axis=1)
+    recurrents = np.split(recurrent, 4, axis=1)
+    biases = np.split(bias, 4) if bias is not None else [None] * 4
+    return {
+        gate: {"kernel": kern, "recurrent_kernel": rec, "bias": b}
+        for gate, kern, rec, b in zip(GATES["lstm"], kernels, recurrents, biases, strict=True)
+    }
+
+
+def lstm_weights(layer: object) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """The layer's (kernel, recurrent_kernel, bias) as NumPy arrays, bias None if unused."""
+    cell = _lstm_cell(layer)
+    k = keras()
+    bias = k.ops.convert_to_numpy(cell.bias) if cell.use_bias else None
+    return (
+        k.ops.convert_to_numpy(cell.kernel),
+        k.ops.convert_to_numpy(cell.recurrent_kernel),
+        bias,
+    )
+
+
+def set_lstm_weights(
+    layer: object, kernel: object, recurrent_kernel: object, bias: object = None
+) -> None:
+    """Give an LSTM layer chosen weights, checking each shape against the layer."""
+    cell = _lstm_cell(layer)
+    units = cell.units
+    features = int(cell.kernel.shape[0])
+    kernel = _checks.real_array("kernel", kernel, 2, "(features, 4·units)")
+    _checks.shape_is("kernel", kernel, (features, 4 * units), "(features, 4·units)")
+    recurrent_kernel = _checks.real_array(
+        "recurrent_kernel", recurrent_kernel, 2, "(units, 4·units)"
+    )
+    _checks.shape_is("recurrent_kernel", recurrent_kernel, (units, 4 * units), "(units, 4·units)")
+    weights = [kernel, recurrent_kernel]
+    if cell.use_bias:
+        if bias is None:
+            raise ValueError("bias is required: this layer has use_bias=True")
+        bias = _checks.real_array("bias", bias, 1, "(4·units,)")
+        _checks.shape_is("bias", bias, (4 * units,), "(4·units,)")
+        weights.append(bias)
+    elif bias is not None:
+        raise ValueError("bias must be None: this layer has use_bias=False")
+    cell.set_weights([w.astype(np.float32) for w in weights])
+
+
+def keras_output(model: Any, x: object) -> np.ndarray:
+    """Run the model on x in inference mode and return a NumPy array (no progress bar)."""
+    x = _checks.real_array("x", x, 3, "(batch, timesteps, features)")
+    k = keras()
+    return k.ops.convert_to_numpy(model(x.astype(np.float32), training=False))
+
+
+def summary_text(model: Any) -> str:
+    """model.summary() as plain text of a fixed width, the same in every terminal."""
+    lines: list[str] = []
+    model.summary(line_length=SUMMARY_WIDTH, print_fn=lambda text, **_: lines.append(text))
+    return "\n".join(line.rstrip() for text in lines for line in text.splitlines()).strip("\n")

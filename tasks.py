@@ -1,0 +1,127 @@
+"""One entry point for learners, instructors and CI, on Linux, macOS and Windows.
+
+    python tasks.py lab       set up .venv (first time only) and open JupyterLab
+    python tasks.py test      set up .venv (first time only) and run every check
+    python tasks.py execute   re-run every notebook in a fresh kernel and save it
+
+Add --here to use the Python you are running (a conda environment, Binder,
+JupyterHub) instead of creating .venv.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent
+VENV = ROOT / ".venv"
+NOTEBOOKS = ROOT / "notebooks"
+LINTED = ["lstm_teach", "tests", "notebooks", "benchmarks", "tasks.py", "conftest.py"]
+QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
+
+
+def venv_python() -> Path:
+    """Path of the interpreter inside .venv on this operating system."""
+    scripts = "Scripts" if os.name == "nt" else "bin"
+    suffix = ".exe" if os.name == "nt" else ""
+    return VENV / scripts / f"python{suffix}"
+
+
+def run(*command: str | Path, env: dict[str, str] | None = None) -> None:
+    """Run a command from the repository root; stop with its exit code if it fails."""
+    printable = " ".join(str(part) for part in command)
+    print(f"$ {printable}", flush=True)
+    completed = subprocess.run([str(part) for part in command], cwd=ROOT, env=env)
+    if completed.returncode != 0:
+        sys.exit(completed.returncode)
+
+
+def ensure_environment(extra: str | None, here: bool) -> Path:
+    """Return a Python that has lstm_teach and its pinned dependencies installed.
+
+    The install is repeated only when pyproject.toml or the requested extra changes,
+    so the second run of a command starts in seconds.
+    """
+    if here:
+        python = Path(sys.executable)
+        stamp = None
+    else:
+        if not venv_python().exists():
+            print(f"Creating a virtual environment in {VENV.name}/ ...", flush=True)
+            venv.EnvBuilder(with_pip=True).create(VENV)
+        python = venv_python()
+        stamp = VENV / "lstm-teach-installed.txt"
+    wanted = hashlib.sha256((ROOT / "pyproject.toml").read_bytes()).hexdigest()
+    wanted += f" extra={extra}"
+    if stamp is not None and stamp.exists() and stamp.read_text() == wanted:
+        return python
+    target = f".[{extra}]" if extra else "."
+    run(python, "-m", "pip", "install", "--disable-pip-version-check", "-e", target)
+    if stamp is not None:
+        stamp.write_text(wanted)
+    return python
+
+
+def first_notebook() -> Path:
+    """The notebook a newcomer should open first (the lowest number)."""
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))[0]
+
+
+def lab(here: bool) -> None:
+    python = ensure_environment(None, here)
+    command: list[str | Path] = [
+        python, "-m", "jupyterlab",
+        "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.root_dir={ROOT}",
+    ]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")
+    command.append(first_notebook().relative_to(ROOT).as_posix())
+    run(*command)
+
+
+def test(here: bool, pytest_args: list[str]) -> None:
+    python = ensure_environment("test", here)
+    env = {**os.environ, **QUIET_TENSORFLOW, "PYTHONHASHSEED": "0"}
+    run(python, "-m", "ruff", "check", *LINTED, env=env)
+    run(python, "-m", "pytest", *pytest_args, env=env)
+
+
+def execute(here: bool) -> None:
+    """Save every notebook with the outputs of one top-to-bottom run in a fresh kernel."""
+    python = ensure_environment("test", here)
+    env = {**os.environ, **QUIET_TENSORFLOW, "PYTHONHASHSEED": "0"}
+    for notebook in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        run(
+            python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+            "--inplace", "--ExecutePreprocessor.kernel_name=python3",
+            notebook.relative_to(ROOT).as_posix(),
+            env=env,
+        )
+
+
+def main() -> None:
+    if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be run by an older Python
+        sys.exit(f"lstm-teach needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("task", choices=["lab", "test", "execute"])
+    parser.add_argument(
+        "--here", action="store_true",
+        help="install into and use the running Python instead of .venv",
+    )
+    args, rest = parser.parse_known_args()
+    if args.task == "lab":
+        lab(args.here)
+    elif args.task == "test":
+        test(args.here, rest)
+    else:
+        execute(args.here)
+
+
+if __name__ == "__main__":
+    main()
