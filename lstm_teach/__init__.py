@@ -31,6 +31,7 @@ _LAZY = {
     "build_lstm": "keras_bridge",
     "build_rnn": "keras_bridge",
     "gate_weights": "keras_bridge",
+    "keras": "keras_bridge",
     "keras_count_params": "keras_bridge",
     "keras_output": "keras_bridge",
     "lstm_weights": "keras_bridge",

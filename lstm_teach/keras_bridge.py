@@ -7,7 +7,9 @@ plain NumPy arrays, integers or strings, never tensors.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import sys
 from types import ModuleType
 from typing import Any
 
@@ -122,11 +124,7 @@ def gate_weights(layer: object) -> dict[str, dict[str, np.ndarray | None]]:
     "bias" (units,) or None without a bias. gate_weights(layer)["c"] holds what Keras 2
     called kernel_c, recurrent_kernel_c and bias_c.
     """
-    cell = _lstm_cell(layer)
-    k = keras()
-    kernel = k.ops.convert_to_numpy(cell.kernel)
-    recurrent = k.ops.convert_to_numpy(cell.recurrent_kernel)
-    bias = k.ops.convert_to_numpy(cell.bias) if cell.use_bias else None
+    kernel, recurrent, bias = lstm_weights(layer)
     kernels = np.split(kernel, 4, axis=1)
     recurrents = np.split(recurrent, 4, axis=1)
     biases = np.split(bias, 4) if bias is not None else [None] * 4
@@ -139,13 +137,8 @@ def gate_weights(layer: object) -> dict[str, dict[str, np.ndarray | None]]:
 def lstm_weights(layer: object) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
     """The layer's (kernel, recurrent_kernel, bias) as NumPy arrays, bias None if unused."""
     cell = _lstm_cell(layer)
-    k = keras()
-    bias = k.ops.convert_to_numpy(cell.bias) if cell.use_bias else None
-    return (
-        k.ops.convert_to_numpy(cell.kernel),
-        k.ops.convert_to_numpy(cell.recurrent_kernel),
-        bias,
-    )
+    bias = cell.bias.numpy() if cell.use_bias else None
+    return cell.kernel.numpy(), cell.recurrent_kernel.numpy(), bias
 
 
 def set_lstm_weights(
@@ -183,5 +176,14 @@ def keras_output(model: Any, x: object) -> np.ndarray:
 def summary_text(model: Any) -> str:
     """model.summary() as plain text of a fixed width, the same in every terminal."""
     lines: list[str] = []
-    model.summary(line_length=SUMMARY_WIDTH, print_fn=lambda text, **_: lines.append(text))
+    with contextlib.ExitStack() as stack:
+        if "IPython" in sys.modules:
+            # In a notebook, rich (which Keras prints through) also emits an empty HTML
+            # display after capturing; swallow it so only the text is shown.
+            from IPython.utils.capture import capture_output
+
+            stack.enter_context(capture_output(stdout=False, stderr=False, display=True))
+        model.summary(
+            line_length=SUMMARY_WIDTH, print_fn=lambda text, **_: lines.append(text)
+        )
     return "\n".join(line.rstrip() for text in lines for line in text.splitlines()).strip("\n")
