@@ -1,0 +1,453 @@
+"""The diagrams draw what the arithmetic says, update in place and refuse bad settings."""
+
+from __future__ import annotations
+
+import math
+import re
+import struct
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgb
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+
+from lstm_teach import count_params, lstm_forward
+from lstm_teach.diagrams import (
+    GATE_COLOURS,
+    CellDiagram,
+    UnrolledView,
+    WeightGrid,
+    cell_diagram_figure,
+    count_squares,
+    figure_png,
+    figure_text,
+    unrolled_figure,
+    weight_grid_figure,
+)
+
+GATE_LETTERS = {"lstm": "ifco", "gru": "zrh", "simple_rnn": "h"}
+
+# (cell, convention, reset_after) combinations that exist, with the number of bias
+# vectors each keeps per gate and unit when use_bias=True.
+SETTINGS = [
+    ("lstm", "keras", True, 1),
+    ("lstm", "pytorch", True, 2),
+    ("gru", "keras", True, 2),
+    ("gru", "keras", False, 1),
+    ("gru", "pytorch", True, 2),
+    ("simple_rnn", "keras", True, 1),
+    ("simple_rnn", "pytorch", True, 2),
+]
+
+
+def hand_count(units: int, features: int, gates: int, biases: int) -> int:
+    """gates · (features·units + units·units + biases·units), written out by hand."""
+    return gates * (features * units + units * units + biases * units)
+
+
+@pytest.fixture(scope="module")
+def grid() -> WeightGrid:
+    return WeightGrid(max_units=8, max_features=8)
+
+
+def square_rectangles(fig: Figure) -> np.ndarray:
+    """(n, 4) array of x0, y0, x1, y1 of every visible parameter square."""
+    boxes = []
+    for collection in fig.findobj(PolyCollection):
+        if collection.get_visible() and (collection.get_gid() or "").startswith("param:"):
+            for path in collection.get_paths():
+                corners = path.vertices
+                boxes.append([*corners.min(axis=0), *corners.max(axis=0)])
+    return np.array(boxes)
+
+
+def label_extents(fig: Figure) -> list[tuple[str, np.ndarray]]:
+    """Each visible label's words and its (x0, y0, x1, y1) in points.
+
+    Labels and the letters on the squares are PathPatches drawn in point coordinates.
+    """
+    found = []
+    for patch in fig.findobj(PathPatch):
+        if patch.get_visible() and len(patch.get_path().vertices) > 1:
+            box = patch.get_path().get_extents()
+            found.append((getattr(patch, "text", "letters"),
+                          np.array([box.x0, box.y0, box.x1, box.y1])))
+    return found
+
+
+def png_size(data: bytes) -> tuple[int, int]:
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    return struct.unpack(">II", data[16:24])
+
+
+# ---------------------------------------------------------------- weight grid
+
+
+@pytest.mark.parametrize(("cell", "convention", "reset_after", "biases"), SETTINGS)
+@pytest.mark.parametrize("use_bias", [True, False])
+def test_one_square_per_parameter(
+    grid: WeightGrid, cell: str, convention: str, reset_after: bool, biases: int,
+    use_bias: bool,
+) -> None:
+    gates = len(GATE_LETTERS[cell])
+    for units, features in [(1, 1), (1, 2), (2, 3), (3, 1), (5, 8), (8, 8)]:
+        visible = grid.update(units, features, cell=cell, use_bias=use_bias,
+                              convention=convention, reset_after=reset_after)
+        expected = hand_count(units, features, gates, biases if use_bias else 0)
+        assert visible == expected
+        assert count_squares(grid.figure) == expected
+        assert expected == count_params(units, features, cell=cell, use_bias=use_bias,
+                                        convention=convention, reset_after=reset_after)
+
+
+def test_one_off_figure_counts_the_same() -> None:
+    fig = weight_grid_figure(3, 5, cell="gru", convention="pytorch")
+    assert count_squares(fig) == hand_count(3, 5, 3, 2) == 90
+
+
+def test_second_feature_adds_one_kernel_row_of_four(grid: WeightGrid) -> None:
+    assert grid.update(1, 1) == 12
+    before = {block: count_squares(grid.figure, block)
+              for block in ("kernel", "recurrent_kernel", "bias")}
+    assert before == {"kernel": 4, "recurrent_kernel": 4, "bias": 4}
+    kernel_rows_before = {tuple(box[[1, 3]]) for box in square_rectangles(grid.figure)}
+    assert grid.update(1, 2) == 16
+    assert count_squares(grid.figure, "kernel") == 8
+    assert count_squares(grid.figure, "recurrent_kernel") == 4
+    assert count_squares(grid.figure, "bias") == 4
+    rows_after = {tuple(box[[1, 3]]) for box in square_rectangles(grid.figure)}
+    assert len(rows_after) == len(kernel_rows_before) + 1
+
+
+@pytest.mark.parametrize(
+    ("convention", "expected"),
+    [
+        ("keras", {"kernel": 24, "recurrent_kernel": 16, "bias": 8}),
+        ("pytorch", {"weight_ih_l0": 24, "weight_hh_l0": 16, "bias_ih_l0": 8, "bias_hh_l0": 8}),
+    ],
+)
+def test_blocks_follow_the_weight_shapes(
+    grid: WeightGrid, convention: str, expected: dict[str, int],
+) -> None:
+    grid.update(2, 3, convention=convention)
+    assert {block: count_squares(grid.figure, block) for block in expected} == expected
+    assert count_squares(grid.figure) == sum(expected.values())
+
+
+def test_kernel_rows_and_columns_follow_the_convention(grid: WeightGrid) -> None:
+    """Keras kernel (features, 4·units): 3 rows of 8 squares; PyTorch transposes it."""
+    grid.update(2, 3)
+    kernel = [c for c in grid.figure.findobj(PolyCollection)
+              if c.get_visible() and (c.get_gid() or "").startswith("param:kernel:")]
+    boxes = np.array([[*p.vertices.min(0), *p.vertices.max(0)]
+                      for c in kernel for p in c.get_paths()])
+    assert len(np.unique(boxes[:, 1].round(3))) == 3
+    assert len(np.unique(boxes[:, 0].round(3))) == 8
+    grid.update(2, 3, convention="pytorch")
+    weight_ih = [c for c in grid.figure.findobj(PolyCollection)
+                 if c.get_visible() and (c.get_gid() or "").startswith("param:weight_ih_l0:")]
+    boxes = np.array([[*p.vertices.min(0), *p.vertices.max(0)]
+                      for c in weight_ih for p in c.get_paths()])
+    assert len(np.unique(boxes[:, 1].round(3))) == 8
+    assert len(np.unique(boxes[:, 0].round(3))) == 3
+
+
+@pytest.mark.parametrize(("cell", "convention", "reset_after", "biases"), SETTINGS)
+def test_each_gate_owns_an_equal_share_with_its_own_colour(
+    grid: WeightGrid, cell: str, convention: str, reset_after: bool, biases: int,
+) -> None:
+    grid.update(2, 3, cell=cell, convention=convention, reset_after=reset_after)
+    per_gate: dict[str, int] = {}
+    colours: dict[str, tuple[float, ...]] = {}
+    for collection in grid.figure.findobj(PolyCollection):
+        gid = collection.get_gid() or ""
+        if collection.get_visible() and gid.startswith("param:"):
+            letter = gid.split(":")[2]
+            per_gate[letter] = per_gate.get(letter, 0) + len(collection.get_paths())
+            colours.setdefault(letter, tuple(collection.get_facecolor()[0]))
+    letters = GATE_LETTERS[cell]
+    assert set(per_gate) == set(letters)
+    assert set(per_gate.values()) == {hand_count(2, 3, 1, biases)}
+    assert len(set(colours.values())) == len(letters)
+    words = figure_text(grid.figure).split("\n")
+    assert all(letter in words for letter in letters)
+
+
+def test_gate_colours_differ_in_greyscale() -> None:
+    def luminance(colour: str) -> float:
+        rgb = np.array(to_rgb(colour))
+        linear = np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+        return float(linear @ [0.2126, 0.7152, 0.0722])
+
+    levels = sorted(luminance(colour) for colour in GATE_COLOURS)
+    assert min(np.diff(levels)) >= 0.1
+
+
+@pytest.mark.parametrize("convention", ["keras", "pytorch"])
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+def test_squares_never_overlap_and_stay_inside(
+    grid: WeightGrid, cell: str, convention: str,
+) -> None:
+    grid.update(8, 8, cell=cell, convention=convention)
+    boxes = square_rectangles(grid.figure)
+    width, height = grid.figure.get_size_inches() * 72
+    assert boxes[:, :2].min() >= 0 and boxes[:, 2].max() <= width
+    assert boxes[:, 3].max() <= height
+    x0, y0, x1, y1 = (boxes[:, k] for k in range(4))
+    overlap = ((x0[:, None] < x1[None, :]) & (x0[None, :] < x1[:, None])
+               & (y0[:, None] < y1[None, :]) & (y0[None, :] < y1[:, None]))
+    np.fill_diagonal(overlap, False)
+    assert not overlap.any()
+
+
+def test_title_and_block_labels(grid: WeightGrid) -> None:
+    grid.update(1, 1)
+    text = figure_text(grid.figure)
+    assert "LSTM: 12 parameters" in text
+    assert "kernel\n(1, 4) = 4" in text
+    assert "recurrent_kernel\n(1, 4) = 4" in text
+    assert "bias\n(4,) = 4" in text
+    grid.update(3, 2, cell="gru", reset_after=True)
+    text = figure_text(grid.figure)
+    assert "GRU: 63 parameters" in text
+    assert "bias\n(2, 9) = 18" in text
+    grid.update(2, 5, convention="pytorch", use_bias=False)
+    text = figure_text(grid.figure)
+    assert "LSTM: 56 parameters" in text
+    assert "weight_ih_l0\n(8, 5) = 40" in text
+    assert "bias_ih_l0" not in text
+
+
+def test_update_in_place_changes_pixels_and_reverts_exactly(grid: WeightGrid) -> None:
+    fig = grid.figure
+    grid.update(1, 1)
+    artists = len(fig.findobj())
+    first = figure_png(fig)
+    grid.update(1, 2)
+    second = figure_png(fig)
+    assert grid.figure is fig
+    assert second != first
+    for units, features in [(8, 8), (3, 5)]:
+        grid.update(units, features, convention="pytorch")
+    grid.update(1, 1)
+    assert len(fig.findobj()) == artists
+    assert figure_png(fig) == first
+
+
+def test_grid_limits() -> None:
+    small = WeightGrid(max_units=2, max_features=3)
+    with pytest.raises(ValueError, match="max_units=2"):
+        small.update(3, 1)
+    with pytest.raises(ValueError, match="max_features=3"):
+        small.update(1, 4)
+    with pytest.raises(ValueError, match="max_units"):
+        WeightGrid(max_units=0)
+    with pytest.raises(ValueError, match="units"):
+        weight_grid_figure(33, 1)
+
+
+# ---------------------------------------------------------------- one LSTM step
+
+
+def test_cell_diagram_shows_each_gate_slice_shape() -> None:
+    text = figure_text(cell_diagram_figure(1, 2))
+    assert text.count("kernel    (2, 1)") == 4
+    assert text.count("recurrent (1, 1)") == 4
+    assert text.count("bias      (1,)") == 4
+    assert "xₜ[0]" in text and "xₜ[1]" in text and "xₜ[2]" not in text
+    assert "hₜ₋₁" in text and "Cₜ₋₁" in text and "hₜ" in text
+    words = text.split("\n")
+    assert all(letter in words for letter in "ifco")
+
+
+def test_cell_diagram_shortens_many_features() -> None:
+    diagram = CellDiagram()
+    diagram.update(8, 8)
+    text = figure_text(diagram.figure)
+    assert "kernel    (8, 8)" in text
+    shown = [f"xₜ[{k}]" for k in range(8) if f"xₜ[{k}]" in text]
+    assert shown == ["xₜ[0]", "xₜ[1]", "xₜ[2]"]
+    assert "… 5 more" in text
+    diagram.update(3, 4)
+    text = figure_text(diagram.figure)
+    assert [f"xₜ[{k}]" in text for k in range(5)] == [True, True, True, True, False]
+    assert "more" not in text
+
+
+def test_cell_diagram_shows_the_numbers_of_a_step() -> None:
+    kernel = np.array([[1.0, -1.0, 0.5, 2.0]])
+    zeros = np.zeros((1, 4))
+    result = lstm_forward(np.ones((1, 1, 1)), kernel, zeros, np.zeros(4), trace=True)
+    text = figure_text(cell_diagram_figure(1, 1, step=result.trace[0]))
+
+    def sigmoid(z: float) -> float:
+        return 1 / (1 + math.exp(-z))
+
+    i, f, g, o = sigmoid(1.0), sigmoid(-1.0), math.tanh(0.5), sigmoid(2.0)
+    c = f * 0.0 + i * g
+    h = o * math.tanh(c)
+    for line in ("z = 1.00", "z = -1.00", "z = 0.50", "z = 2.00",
+                 f"i = {i:.2f}", f"f = {f:.2f}", f"g = {g:.2f}", f"o = {o:.2f}",
+                 f"i·g = {i * g:.2f}", "xₜ[0] = 1.00", "hₜ₋₁[0] = 0.00"):
+        assert line in text.split("\n"), line
+    assert f"{c:.2f}" in text.split("\n")
+    assert f"{h:.2f}" in text.split("\n")
+
+
+def test_cell_diagram_update_changes_numbers_in_place() -> None:
+    rng = np.random.default_rng(3)
+    result = lstm_forward(rng.normal(size=(2, 3, 2)), rng.normal(size=(2, 12)),
+                          rng.normal(size=(3, 12)), rng.normal(size=12), trace=True)
+    diagram = CellDiagram()
+    fig = diagram.figure
+    diagram.update(3, 2)
+    plain = figure_png(fig)
+    assert "z = x·W+h·U+b" in figure_text(fig)
+    diagram.update(3, 2, result.trace[0])
+    first_step = figure_png(fig)
+    diagram.update(3, 2, result.trace[2])
+    assert diagram.figure is fig
+    assert len({plain, first_step, figure_png(fig)}) == 3
+    expected = f"i = {result.trace[2].gates['i'].activation[0, 0]:.2f}"
+    assert expected in figure_text(fig).split("\n")
+    diagram.update(3, 2)
+    assert figure_png(fig) == plain
+
+
+def test_cell_diagram_refuses_a_step_of_other_sizes() -> None:
+    result = lstm_forward(np.ones((1, 1, 2)), np.ones((2, 4)), np.ones((1, 4)), np.ones(4),
+                          trace=True)
+    with pytest.raises(ValueError, match="units=2"):
+        cell_diagram_figure(2, 2, step=result.trace[0])
+    with pytest.raises(ValueError, match="features=3"):
+        cell_diagram_figure(1, 3, step=result.trace[0])
+    with pytest.raises(TypeError, match="step"):
+        cell_diagram_figure(1, 2, step=result)
+
+
+# ---------------------------------------------------------------- unrolled layer
+
+
+def visible_cells(fig: Figure) -> int:
+    return len(fig.findobj(lambda a: a.get_gid() == "cell-box" and a.get_visible()))
+
+
+def test_one_box_per_timestep_sharing_one_weight_count() -> None:
+    view = UnrolledView(max_timesteps=10)
+    titles = set()
+    for timesteps in range(1, 11):
+        view.update(8, 8, timesteps)
+        assert visible_cells(view.figure) == timesteps
+        text = figure_text(view.figure)
+        assert f"over {timesteps} timestep" in text
+        titles.add(re.search(r"over \d+ timesteps?: (.*)", text).group(1))
+        assert "kernel (8, 32)" in text and "recurrent_kernel (8, 32)" in text
+        assert "bias (32,)" in text
+    assert titles == {"544 parameters, whatever the number of timesteps"}
+
+
+def test_output_shape_follows_return_sequences() -> None:
+    last_only = figure_text(unrolled_figure(8, 3, 10, return_sequences=False))
+    every = figure_text(unrolled_figure(8, 3, 10, return_sequences=True))
+    for text in (last_only, every):
+        assert "(batch, timesteps, features) = (batch, 10, 3)" in text
+    assert "(batch, units) = (batch, 8)" in last_only
+    assert "(batch, timesteps, units)" not in last_only
+    assert "(batch, timesteps, units) = (batch, 10, 8)" in every
+    outputs = [f"h{s}" for s in ("₁", "₂", "₉", "₁₀")]
+    assert [name in last_only.split("\n") for name in outputs] == [False, False, False, True]
+    assert all(name in every.split("\n") for name in outputs)
+
+
+def test_unrolled_update_in_place() -> None:
+    view = UnrolledView()
+    fig = view.figure
+    view.update(2, 3, 4)
+    artists = len(fig.findobj())
+    before = figure_png(fig)
+    view.update(2, 3, 4, return_sequences=True)
+    assert figure_png(fig) != before
+    view.update(8, 8, 10, return_sequences=True)
+    view.update(2, 3, 4)
+    assert view.figure is fig
+    assert len(fig.findobj()) == artists
+    assert figure_png(fig) == before
+
+
+# ---------------------------------------------------------------- all pictures
+
+
+@pytest.mark.parametrize(
+    "fig_maker",
+    [
+        lambda: weight_grid_figure(8, 8),
+        lambda: weight_grid_figure(8, 8, cell="gru", convention="pytorch"),
+        lambda: weight_grid_figure(1, 1),
+        lambda: cell_diagram_figure(8, 8),
+        lambda: unrolled_figure(8, 8, 10, return_sequences=True),
+        lambda: unrolled_figure(1, 1, 20, return_sequences=True),
+    ],
+)
+def test_every_label_stays_inside_the_figure(fig_maker) -> None:
+    fig = fig_maker()
+    left, right = fig.axes[0].get_xlim()
+    bottom, top = fig.axes[0].get_ylim()
+    extents = label_extents(fig)
+    assert extents
+    for words, (x0, y0, x1, y1) in extents:
+        assert left <= x0 and x1 <= right and bottom <= y0 and y1 <= top, words
+
+
+def test_figure_png_is_a_png_of_the_requested_size() -> None:
+    fig = cell_diagram_figure(2, 2)
+    assert tuple(fig.get_size_inches()) == (8.0, 4.5)
+    assert png_size(figure_png(fig, dpi=50)) == (400, 225)
+    assert png_size(figure_png(fig)) == (640, 360)
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "names"),
+    [
+        (lambda: weight_grid_figure(0, 1), ValueError, "units"),
+        (lambda: weight_grid_figure(1, 1.5), TypeError, "features"),
+        (lambda: weight_grid_figure(True, 1), TypeError, "units"),
+        (lambda: weight_grid_figure(1, 1, cell="lstmx"), ValueError, "cell"),
+        (lambda: weight_grid_figure(1, 1, convention="tf"), ValueError, "convention"),
+        (lambda: weight_grid_figure(1, 1, use_bias=1), TypeError, "use_bias"),
+        (lambda: weight_grid_figure(1, 1, reset_after=False), ValueError, "reset_after"),
+        (lambda: WeightGrid().update(2, 0), ValueError, "features"),
+        (lambda: WeightGrid(max_features="8"), TypeError, "max_features"),
+        (lambda: cell_diagram_figure(0, 1), ValueError, "units"),
+        (lambda: cell_diagram_figure(1, 1.5), TypeError, "features"),
+        (lambda: cell_diagram_figure(True, 1), TypeError, "units"),
+        (lambda: unrolled_figure(1, 1, 0), ValueError, "timesteps"),
+        (lambda: unrolled_figure(1, 1, 2.0), TypeError, "timesteps"),
+        (lambda: unrolled_figure(1, 1, 21), ValueError, "timesteps"),
+        (lambda: unrolled_figure(0, 1, 3), ValueError, "units"),
+        (lambda: unrolled_figure(1, 1, 3, return_sequences="yes"), TypeError,
+         "return_sequences"),
+        (lambda: UnrolledView(max_timesteps=4).update(1, 1, 5), ValueError, "max_timesteps"),
+        (lambda: figure_png("figure"), TypeError, "fig"),
+        (lambda: figure_png(Figure(), dpi=0), ValueError, "dpi"),
+        (lambda: count_squares(Figure(), block=3), TypeError, "block"),
+    ],
+)
+def test_bad_settings_are_refused_by_name(call, error: type[Exception], names: str) -> None:
+    with pytest.raises(error, match=names):
+        call()
+
+
+def test_import_needs_no_tensorflow_widgets_or_pyplot() -> None:
+    script = (
+        "import sys, lstm_teach.diagrams as d\n"
+        "d.figure_png(d.weight_grid_figure(2, 2))\n"
+        "banned = ('tensorflow', 'keras', 'ipywidgets', 'matplotlib.pyplot')\n"
+        "print(sorted(name for name in banned if name in sys.modules))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
