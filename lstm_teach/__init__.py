@@ -4,10 +4,12 @@ Layers, each importing only the ones before it:
 
 - ``counting``: parameter arithmetic (pure Python);
 - ``reference``: the LSTM cell in NumPy;
-- ``keras_bridge``: real Keras layers (the only place TensorFlow is imported).
+- ``keras_bridge``: real Keras layers (the only place TensorFlow is imported);
+- ``diagrams``: matplotlib pictures drawn from the arithmetic and the reference;
+- ``widgets``: ipywidgets explorers, thin glue over the diagrams.
 
-``import lstm_teach`` loads the first two. The Keras bridge's functions are reachable
-here too, but TensorFlow is imported only when one of them is first called.
+``import lstm_teach`` loads the first two. The rest are reachable from here too, but
+each module (and TensorFlow, matplotlib or ipywidgets) loads only when first used.
 """
 
 from __future__ import annotations
@@ -28,11 +30,18 @@ from lstm_teach.counting import (
 from lstm_teach.reference import GateStep, LSTMResult, Step, lstm_forward, sigmoid
 
 _LAZY = {
+    "cell_diagram_figure": "diagrams",
+    "figure_png": "diagrams",
+    "unrolled_figure": "diagrams",
+    "weight_grid_figure": "diagrams",
+    "cell_stepper": "widgets",
+    "param_explorer": "widgets",
     "build_lstm": "keras_bridge",
     "build_rnn": "keras_bridge",
     "gate_weights": "keras_bridge",
     "keras": "keras_bridge",
     "keras_count_params": "keras_bridge",
+    "keras_lstm_forward": "keras_bridge",
     "keras_output": "keras_bridge",
     "lstm_weights": "keras_bridge",
     "set_lstm_weights": "keras_bridge",

@@ -184,6 +184,13 @@ class _Label(PathPatch):
             self._ha, self._va, self._size = ha, va, size
             self._lay_out()
 
+    def width_at(self, size: float) -> float:
+        """Width in points of this label's longest line at the given font size."""
+        if not self.text:
+            return 0.0
+        return size * max(self._lettering.line(line, self._style)[2]
+                          for line in self.text.split("\n"))
+
     def _lay_out(self) -> None:
         if not self.text:
             self.set_path(_EMPTY_PATH)
@@ -917,13 +924,28 @@ _CELL_TOP = 156.0
 _OUTPUT_TOP = 186.0
 _WEIGHTS_BOTTOM = 206.0
 _WEIGHTS_TOP = 236.0
+_WEIGHTS_SIZE = 8.0
+_BAND_PADDING = 12.0  # points between the weight names and the band's edge
+_MARGIN = 8.0  # points kept clear at the figure's left and right edges
+#: Label of the state the first step starts from: only an LSTM also carries C.
+_START_STATE = MappingProxyType({
+    "lstm": "h₀, C₀\n= 0", "gru": "h₀\n= 0", "simple_rnn": "h₀\n= 0",
+})
+
+
+def _fitted_size(label: _Label, size: float, room: float) -> float:
+    """The font size, at most `size`, at which the label's longest line fits in `room`."""
+    natural = label.width_at(size)
+    return size if natural <= room else size * room / natural
 
 
 class UnrolledView(_Picture):
-    """The same LSTM cell drawn once per timestep, all sharing one set of weights.
+    """The same recurrent cell drawn once per timestep, all sharing one set of weights.
 
-    Shows h (and C) passed from step to step, the input shape (batch, timesteps,
-    features) and the output shape, which depends on return_sequences.
+    Shows the state passed from step to step (h and C for an LSTM, h alone for a GRU or
+    SimpleRNN), the weight names and shapes of the chosen cell and convention, the input
+    shape (batch, timesteps, features) and the output shape, which depends on
+    return_sequences.
     """
 
     def __init__(self, max_timesteps: int = 10) -> None:
@@ -938,11 +960,11 @@ class UnrolledView(_Picture):
         )
         self._axes.add_patch(self._weights_box)
         self._weights_text = self._label(
-            (self._width / 2, (_WEIGHTS_BOTTOM + _WEIGHTS_TOP) / 2), size=8, ha="center",
-            va="center", linespacing=1.15,
+            (self._width / 2, (_WEIGHTS_BOTTOM + _WEIGHTS_TOP) / 2), size=_WEIGHTS_SIZE,
+            ha="center", va="center", linespacing=1.15,
         )
         middle = (_CELL_BOTTOM + _CELL_TOP) / 2
-        self._start = self._label((0.0, middle), "h₀, C₀\n= 0", size=8, color=_MUTED,
+        self._start = self._label((0.0, middle), _START_STATE["lstm"], size=8, color=_MUTED,
                                   ha="right", va="center", linespacing=1.1)
         self._start_arrow = self._arrow()
         self._boxes: list[FancyBboxPatch] = []
@@ -979,10 +1001,26 @@ class UnrolledView(_Picture):
         self.update(1, 1, 1)
 
     def update(
-        self, units: int, features: int, timesteps: int, *, return_sequences: bool = False,
+        self,
+        units: int,
+        features: int,
+        timesteps: int,
+        *,
+        return_sequences: bool = False,
+        cell: str = "lstm",
+        use_bias: bool = True,
+        convention: str = "keras",
+        reset_after: bool = True,
     ) -> None:
-        """Redraw for these settings, reusing the pre-allocated boxes and arrows."""
-        table = counting.param_table(units, features)
+        """Redraw for these settings, reusing the pre-allocated boxes and arrows.
+
+        cell, use_bias, convention and reset_after mean what they mean for
+        counting.param_table: they choose the weight names, shapes and count shown.
+        """
+        table = counting.param_table(
+            units, features, cell=cell, use_bias=use_bias, convention=convention,
+            reset_after=reset_after,
+        )
         timesteps = _checks.positive_int("timesteps", timesteps)
         if timesteps > self.max_timesteps:
             raise ValueError(
@@ -990,10 +1028,12 @@ class UnrolledView(_Picture):
                 f"UnrolledView, got {timesteps}"
             )
         return_sequences = _checks.flag("return_sequences", return_sequences)
-        self._place_boxes(timesteps, return_sequences)
+        row_width = self._place_boxes(timesteps, return_sequences)
         self._describe(table, timesteps, return_sequences)
+        self._place_weights(row_width)
 
-    def _place_boxes(self, timesteps: int, return_sequences: bool) -> None:
+    def _place_boxes(self, timesteps: int, return_sequences: bool) -> float:
+        """Lay out the row of cells; returns the row's width in points."""
         pitch = min(100.0, (_ROW_RIGHT - _ROW_LEFT) / timesteps)
         box_width = min(64.0, 0.68 * pitch)
         row_width = pitch * (timesteps - 1) + box_width
@@ -1030,8 +1070,17 @@ class UnrolledView(_Picture):
                                                (left + pitch, middle))
         self._start.set_position((row_left - 24, middle))
         self._start_arrow.set_positions((row_left - 22, middle), (row_left, middle))
-        band_width = max(row_width, 400.0)
+        return row_width
+
+    def _place_weights(self, row_width: float) -> None:
+        """Size the shared-weights band to the row and to its text, within the figure."""
+        widest = self._width - 2 * _MARGIN
+        size = _fitted_size(self._weights_text, _WEIGHTS_SIZE, widest - 2 * _BAND_PADDING)
+        self._weights_text.set_alignment("center", "center", size)
+        text_width = self._weights_text.width_at(size) + 2 * _BAND_PADDING
+        band_width = min(widest, max(row_width, 400.0, text_width))
         band_left = (_ROW_LEFT + _ROW_RIGHT - band_width) / 2
+        band_left = min(max(band_left, _MARGIN), self._width - _MARGIN - band_width)
         self._weights_box.set_x(band_left)
         self._weights_box.set_width(band_width)
         self._weights_text.set_position((band_left + band_width / 2,
@@ -1046,13 +1095,17 @@ class UnrolledView(_Picture):
         )
         plural = "s" if timesteps > 1 else ""
         self._title.set_text(
-            f"LSTM unrolled over {timesteps} timestep{plural}: {table.total} parameters, "
-            "whatever the number of timesteps"
+            f"{_CELL_TITLES[table.cell]} unrolled over {timesteps} timestep{plural}: "
+            f"{table.total} parameters, whatever the number of timesteps"
         )
+        room = self._width - 2 * _MARGIN
+        self._title.set_alignment("center", "top", _fitted_size(self._title, 11.0, room))
+        carried = "h and C" if table.cell == "lstm" else "only h"
         self._subtitle.set_text(
             "Every box is the same cell with the same weights W; "
-            "the arrows between boxes carry h and C to the next step."
+            f"the arrows between boxes carry {carried} to the next step."
         )
+        self._start.set_text(_START_STATE[table.cell])
         self._input_shape.set_text(
             "input x:  (batch, timesteps, features) = "
             f"(batch, {timesteps}, {table.features})"
@@ -1070,11 +1123,24 @@ class UnrolledView(_Picture):
 
 
 def unrolled_figure(
-    units: int, features: int, timesteps: int, *, return_sequences: bool = False,
+    units: int,
+    features: int,
+    timesteps: int,
+    *,
+    return_sequences: bool = False,
+    cell: str = "lstm",
+    use_bias: bool = True,
+    convention: str = "keras",
+    reset_after: bool = True,
 ) -> Figure:
-    """Draw the layer unrolled over timesteps with one shared set of weights."""
+    """Draw the layer unrolled over timesteps with one shared set of weights.
+
+    cell, use_bias, convention and reset_after mean what they mean for
+    counting.param_table and choose the weights listed and counted.
+    """
     limit = _bounded_int("timesteps", timesteps, _TIMESTEP_LIMIT,
                          "more boxes would not be legible")
     view = UnrolledView(max_timesteps=limit)
-    view.update(units, features, timesteps, return_sequences=return_sequences)
+    view.update(units, features, timesteps, return_sequences=return_sequences, cell=cell,
+                use_bias=use_bias, convention=convention, reset_after=reset_after)
     return view.figure

@@ -8,6 +8,7 @@ plain NumPy arrays, integers or strings, never tensors.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
 from types import ModuleType
@@ -17,6 +18,7 @@ import numpy as np
 
 from lstm_teach import _checks
 from lstm_teach.counting import CELLS, GATES
+from lstm_teach.reference import LSTMResult
 
 _LAYER_CLASSES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 SUMMARY_WIDTH = 72
@@ -171,6 +173,51 @@ def keras_output(model: Any, x: object) -> np.ndarray:
     x = _checks.real_array("x", x, 3, "(batch, timesteps, features)")
     k = keras()
     return k.ops.convert_to_numpy(model(x.astype(np.float32), training=False))
+
+
+@functools.lru_cache(maxsize=16)
+def _stateful_lstm(units: int, timesteps: int, features: int, use_bias: bool) -> Any:
+    """A layer that returns its sequence and final states; built once per shape."""
+    model = build_lstm(
+        units, timesteps, features,
+        use_bias=use_bias, return_sequences=True, return_state=True,
+    )
+    return model.get_layer("lstm")
+
+
+def keras_lstm_forward(
+    x: object,
+    kernel: object,
+    recurrent_kernel: object,
+    bias: object,
+    h0: object = None,
+    c0: object = None,
+) -> LSTMResult:
+    """lstm_forward's twin computed by a real Keras LSTM layer with these weights.
+
+    Same arguments and result as lstm_forward (without a trace), so the two can be
+    compared line for line. Layers are cached per shape, so repeated calls are quick.
+    """
+    from lstm_teach.reference import lstm_forward
+
+    checked = lstm_forward(x, kernel, recurrent_kernel, bias, h0, c0)  # validates every shape
+    batch, timesteps, features = np.shape(x)
+    units = checked.h.shape[1]
+    layer = _stateful_lstm(units, timesteps, features, bias is not None)
+    set_lstm_weights(layer, kernel, recurrent_kernel, bias)
+    k = keras()
+    h0 = np.zeros((batch, units)) if h0 is None else np.asarray(h0, dtype=float)
+    c0 = np.zeros((batch, units)) if c0 is None else np.asarray(c0, dtype=float)
+    sequences, h, c = layer(
+        np.asarray(x, dtype=np.float32),
+        initial_state=[h0.astype(np.float32), c0.astype(np.float32)],
+    )
+    return LSTMResult(
+        sequences=k.ops.convert_to_numpy(sequences).astype(float),
+        h=k.ops.convert_to_numpy(h).astype(float),
+        c=k.ops.convert_to_numpy(c).astype(float),
+        trace=None,
+    )
 
 
 def summary_text(model: Any) -> str:

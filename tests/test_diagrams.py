@@ -378,6 +378,112 @@ def test_unrolled_update_in_place() -> None:
     assert figure_png(fig) == before
 
 
+def shared_weights(text: str) -> dict[str, str]:
+    """Weight name -> shape as listed on the line under the shared-weights heading."""
+    lines = text.split("\n")
+    heading = next(k for k, line in enumerate(lines) if line.startswith("W: one set"))
+    return dict(re.findall(r"(\w+) (\([^)]*\))", lines[heading + 1]))
+
+
+# units=2, features=3, written out by hand: Keras keeps (features, gates·units) and
+# (units, gates·units) kernels; PyTorch transposes them and keeps two bias vectors.
+UNROLLED_WEIGHTS = [
+    ("lstm", "keras", True, True,
+     {"kernel": "(3, 8)", "recurrent_kernel": "(2, 8)", "bias": "(8,)"}, 4 * (6 + 4 + 2)),
+    ("gru", "keras", True, True,
+     {"kernel": "(3, 6)", "recurrent_kernel": "(2, 6)", "bias": "(2, 6)"}, 3 * (6 + 4 + 4)),
+    ("gru", "keras", False, True,
+     {"kernel": "(3, 6)", "recurrent_kernel": "(2, 6)", "bias": "(6,)"}, 3 * (6 + 4 + 2)),
+    ("gru", "keras", True, False,
+     {"kernel": "(3, 6)", "recurrent_kernel": "(2, 6)"}, 3 * (6 + 4)),
+    ("simple_rnn", "keras", True, True,
+     {"kernel": "(3, 2)", "recurrent_kernel": "(2, 2)", "bias": "(2,)"}, 6 + 4 + 2),
+    ("lstm", "pytorch", True, True,
+     {"weight_ih_l0": "(8, 3)", "weight_hh_l0": "(8, 2)", "bias_ih_l0": "(8,)",
+      "bias_hh_l0": "(8,)"}, 4 * (6 + 4 + 4)),
+    ("gru", "pytorch", True, True,
+     {"weight_ih_l0": "(6, 3)", "weight_hh_l0": "(6, 2)", "bias_ih_l0": "(6,)",
+      "bias_hh_l0": "(6,)"}, 3 * (6 + 4 + 4)),
+    ("simple_rnn", "pytorch", True, True,
+     {"weight_ih_l0": "(2, 3)", "weight_hh_l0": "(2, 2)", "bias_ih_l0": "(2,)",
+      "bias_hh_l0": "(2,)"}, 6 + 4 + 4),
+    ("simple_rnn", "pytorch", True, False,
+     {"weight_ih_l0": "(2, 3)", "weight_hh_l0": "(2, 2)"}, 6 + 4),
+]
+CELL_TITLES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
+
+
+@pytest.mark.parametrize(
+    ("cell", "convention", "reset_after", "use_bias", "weights", "total"), UNROLLED_WEIGHTS,
+)
+def test_unrolled_lists_the_weights_of_each_cell_and_convention(
+    cell: str, convention: str, reset_after: bool, use_bias: bool,
+    weights: dict[str, str], total: int,
+) -> None:
+    settings = {"cell": cell, "convention": convention, "reset_after": reset_after,
+                "use_bias": use_bias}
+    view = UnrolledView(max_timesteps=5)
+    view.update(2, 3, 4, **settings)
+    for text in (figure_text(view.figure), figure_text(unrolled_figure(2, 3, 4, **settings))):
+        assert shared_weights(text) == weights
+        assert f"reused at every step ({total} numbers)" in text
+        assert (f"{CELL_TITLES[cell]} unrolled over 4 timesteps: {total} parameters, "
+                "whatever the number of timesteps") in text.split("\n")
+        assert "(batch, timesteps, features) = (batch, 4, 3)" in text
+        assert "(batch, units) = (batch, 2)" in text
+
+
+@pytest.mark.parametrize(("cell", "convention", "reset_after", "biases"), SETTINGS)
+def test_unrolled_title_count_matches_count_params(
+    cell: str, convention: str, reset_after: bool, biases: int,
+) -> None:
+    view = UnrolledView(max_timesteps=10)
+    gates = len(GATE_LETTERS[cell])
+    for units, features, timesteps in [(1, 1, 1), (3, 5, 2), (8, 8, 10), (64, 100, 7)]:
+        for use_bias in (True, False):
+            view.update(units, features, timesteps, cell=cell, use_bias=use_bias,
+                        convention=convention, reset_after=reset_after)
+            shown = int(re.search(r"unrolled over \d+ timesteps?: (\d+) parameters",
+                                  figure_text(view.figure)).group(1))
+            expected = hand_count(units, features, gates, biases if use_bias else 0)
+            assert shown == expected == count_params(
+                units, features, cell=cell, use_bias=use_bias, convention=convention,
+                reset_after=reset_after,
+            )
+
+
+@pytest.mark.parametrize(("cell", "carries_c"), [("lstm", True), ("gru", False),
+                                                  ("simple_rnn", False)])
+@pytest.mark.parametrize("convention", ["keras", "pytorch"])
+def test_only_the_lstm_carries_c_between_steps(
+    cell: str, carries_c: bool, convention: str,
+) -> None:
+    text = figure_text(unrolled_figure(4, 2, 3, cell=cell, convention=convention))
+    assert ("carry h and C to the next step" in text) is carries_c
+    assert ("carry only h to the next step" in text) is not carries_c
+    assert ("C₀" in text) is carries_c
+    assert "h₀" in text
+
+
+def test_unrolled_switches_cells_in_place_and_reverts_exactly() -> None:
+    view = UnrolledView()
+    fig = view.figure
+    view.update(8, 8, 10)
+    artists = len(fig.findobj())
+    lstm = figure_png(fig)
+    pictures = {lstm}
+    for settings in ({"cell": "gru"}, {"cell": "gru", "reset_after": False},
+                     {"cell": "simple_rnn", "convention": "pytorch"},
+                     {"convention": "pytorch", "use_bias": False}):
+        view.update(8, 8, 10, **settings)
+        assert view.figure is fig
+        pictures.add(figure_png(fig))
+    assert len(pictures) == 5
+    view.update(8, 8, 10)
+    assert len(fig.findobj()) == artists
+    assert figure_png(fig) == lstm
+
+
 # ---------------------------------------------------------------- all pictures
 
 
@@ -390,6 +496,10 @@ def test_unrolled_update_in_place() -> None:
         lambda: cell_diagram_figure(8, 8),
         lambda: unrolled_figure(8, 8, 10, return_sequences=True),
         lambda: unrolled_figure(1, 1, 20, return_sequences=True),
+        lambda: unrolled_figure(8, 8, 10, cell="gru", convention="pytorch"),
+        lambda: unrolled_figure(123, 4567, 20, cell="simple_rnn", convention="pytorch",
+                                return_sequences=True),
+        lambda: unrolled_figure(100_000, 100_000, 3, convention="pytorch"),
     ],
 )
 def test_every_label_stays_inside_the_figure(fig_maker) -> None:
@@ -431,6 +541,27 @@ def test_figure_png_is_a_png_of_the_requested_size() -> None:
         (lambda: unrolled_figure(1, 1, 3, return_sequences="yes"), TypeError,
          "return_sequences"),
         (lambda: UnrolledView(max_timesteps=4).update(1, 1, 5), ValueError, "max_timesteps"),
+        (lambda: unrolled_figure(1, 1, 3, cell="gru2"), ValueError, "cell must be one of"),
+        (lambda: unrolled_figure(1, 1, 3, cell=None), ValueError, "cell must be one of"),
+        (lambda: unrolled_figure(1, 1, 3, convention="tf"), ValueError,
+         "convention must be one of"),
+        (lambda: unrolled_figure(1, 1, 3, use_bias=1), TypeError,
+         "use_bias must be True or False"),
+        (lambda: unrolled_figure(1, 1, 3, reset_after="no"), TypeError,
+         "reset_after must be True or False"),
+        (lambda: unrolled_figure(1, 1, 3, reset_after=False), ValueError,
+         "reset_after applies to cell='gru' only"),
+        (lambda: unrolled_figure(1, 1, 3, cell="gru", convention="pytorch",
+                                 reset_after=False), ValueError,
+         "reset_after=False exists only in Keras"),
+        (lambda: UnrolledView().update(1, 1, 3, cell="LSTM"), ValueError,
+         "cell must be one of"),
+        (lambda: UnrolledView().update(1, 1, 3, convention="torch"), ValueError,
+         "convention must be one of"),
+        (lambda: UnrolledView().update(1, 1, 3, use_bias=None), TypeError,
+         "use_bias must be True or False"),
+        (lambda: UnrolledView().update(1, 1, 3, cell="simple_rnn", reset_after=False),
+         ValueError, "reset_after applies to cell='gru' only"),
         (lambda: figure_png("figure"), TypeError, "fig"),
         (lambda: figure_png(Figure(), dpi=0), ValueError, "dpi"),
         (lambda: count_squares(Figure(), block=3), TypeError, "block"),

@@ -1,0 +1,382 @@
+"""Interactive explorers: thin ipywidgets glue around counting, reference and diagrams.
+
+Each explorer is one widget. Moving a control calls a plain method that recomputes
+numbers with the pure functions below it and redraws a diagram in place; Keras is only
+asked when the learner presses the check button, and its answers are cached, so a
+slider drag never waits for TensorFlow.
+
+Displayed in a notebook, an explorer also carries a PNG of its current state and a
+stable one-line text, so the saved notebook shows the diagram without a kernel
+(GitHub, nbviewer, an HTML or printed handout).
+"""
+
+from __future__ import annotations
+
+import html
+import io
+from typing import Any
+
+import ipywidgets as widgets
+import numpy as np
+from matplotlib.image import imread, imsave
+
+from lstm_teach import _checks, counting, diagrams
+from lstm_teach.reference import lstm_forward
+
+#: Control bounds of param_explorer (the diagrams are sized for them).
+MAX_UNITS = 8
+MAX_FEATURES = 8
+MAX_TIMESTEPS = 10
+
+_CELL_OPTIONS = [("LSTM", "lstm"), ("GRU", "gru"), ("SimpleRNN", "simple_rnn")]
+_WIDE = widgets.Layout(width="320px")
+_LABEL_STYLE = {"description_width": "110px"}
+
+
+def _stack_pngs(*pictures: bytes) -> bytes:
+    """One PNG holding the given PNGs one above the other, on white."""
+    images = [imread(io.BytesIO(picture), format="png")[..., :3] for picture in pictures]
+    width = max(image.shape[1] for image in images)
+    padded = [
+        np.pad(image, ((0, 0), (0, width - image.shape[1]), (0, 0)), constant_values=1.0)
+        for image in images
+    ]
+    buffer = io.BytesIO()
+    imsave(buffer, np.concatenate(padded, axis=0), format="png")
+    return buffer.getvalue()
+
+
+def _pre(text: str) -> str:
+    return f"<pre style='margin:0;line-height:1.25'>{html.escape(text)}</pre>"
+
+
+class _Explorer(widgets.VBox):
+    """A VBox that, when displayed, also carries a static PNG and a stable text/plain."""
+
+    def static_png(self) -> bytes:
+        raise NotImplementedError
+
+    def describe(self) -> str:
+        raise NotImplementedError
+
+    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+        bundle = super()._repr_mimebundle_(**kwargs)
+        bundle["image/png"] = self.static_png()
+        bundle["text/plain"] = self.describe()
+        return bundle
+
+
+class ParamExplorer(_Explorer):
+    """Controls for a recurrent layer's settings; shows its formula, table and diagrams."""
+
+    def __init__(self) -> None:
+        self.units = widgets.IntSlider(
+            1, min=1, max=MAX_UNITS, description="units", style=_LABEL_STYLE, layout=_WIDE
+        )
+        self.features = widgets.IntSlider(
+            1, min=1, max=MAX_FEATURES, description="features", style=_LABEL_STYLE,
+            layout=_WIDE,
+        )
+        self.timesteps = widgets.IntSlider(
+            1, min=1, max=MAX_TIMESTEPS, description="timesteps", style=_LABEL_STYLE,
+            layout=_WIDE,
+        )
+        self.cell = widgets.Dropdown(
+            options=_CELL_OPTIONS, value="lstm", description="cell", style=_LABEL_STYLE,
+            layout=_WIDE,
+        )
+        self.convention = widgets.ToggleButtons(
+            options=[("Keras", "keras"), ("PyTorch", "pytorch")], value="keras",
+            description="convention", style={**_LABEL_STYLE, "button_width": "90px"},
+        )
+        self.use_bias = widgets.Checkbox(True, description="use_bias", indent=False)
+        self.reset_after = widgets.Checkbox(
+            True, description="reset_after (GRU)", indent=False, disabled=True
+        )
+        self.return_sequences = widgets.Checkbox(
+            False, description="return_sequences", indent=False
+        )
+        self.formula = widgets.HTML()
+        self.table = widgets.HTML()
+        self.shapes = widgets.HTML()
+        self.grid_image = widgets.Image(format="png")
+        self.unrolled_image = widgets.Image(format="png")
+        self.check_button = widgets.Button(
+            description="Check with Keras", icon="check",
+            tooltip="Build this layer in Keras and compare its count_params()",
+        )
+        self.check_result = widgets.HTML()
+
+        self._grid = diagrams.WeightGrid(MAX_UNITS, MAX_FEATURES)
+        self._unrolled = diagrams.UnrolledView(MAX_TIMESTEPS)
+        self._keras_counts: dict[tuple[Any, ...], int] = {}
+        self._drawn: dict[str, tuple[Any, ...]] = {}
+
+        controls = [
+            self.units, self.features, self.timesteps, self.cell, self.convention,
+            self.use_bias, self.reset_after, self.return_sequences,
+        ]
+        for control in controls:
+            control.observe(self.refresh, names="value")
+        self.check_button.on_click(lambda _: self.check_with_keras())
+        super().__init__([
+            widgets.HBox([
+                widgets.VBox([self.units, self.features, self.timesteps, self.cell]),
+                widgets.VBox([
+                    self.convention,
+                    widgets.HBox([self.use_bias, self.reset_after, self.return_sequences]),
+                    widgets.HBox([self.check_button, self.check_result]),
+                ]),
+            ]),
+            self.formula,
+            self.shapes,
+            self.table,
+            self.grid_image,
+            self.unrolled_image,
+        ])
+        self.refresh()
+
+    def settings(self) -> dict[str, Any]:
+        """The layer settings the controls describe, as count_params keyword arguments."""
+        return {
+            "units": self.units.value,
+            "features": self.features.value,
+            "cell": self.cell.value,
+            "use_bias": self.use_bias.value,
+            "convention": self.convention.value,
+            "reset_after": self.reset_after.value if self._reset_after_applies() else True,
+        }
+
+    def _reset_after_applies(self) -> bool:
+        return self.cell.value == "gru" and self.convention.value == "keras"
+
+    def _keras_key(self) -> tuple[Any, ...]:
+        settings = self.settings()
+        return (
+            settings["units"], settings["features"], settings["cell"],
+            settings["use_bias"], settings["reset_after"],
+        )
+
+    def refresh(self, change: object = None) -> None:
+        """Recompute every view from the controls; diagrams redraw only if their input changed."""
+        self.reset_after.disabled = not self._reset_after_applies()
+        settings = self.settings()
+        table = counting.param_table(**settings)
+        units, features, timesteps = settings["units"], settings["features"], self.timesteps.value
+        self.formula.value = (
+            f"<b style='font-size:120%'>{table.total} parameters</b>"
+            f"&nbsp;&nbsp;<code>{html.escape(table.formula)}</code>"
+        )
+        output = f"{timesteps}, {units}" if self.return_sequences.value else f"{units}"
+        self.shapes.value = (
+            f"input <code>(batch, {timesteps}, {features})</code> → output "
+            f"<code>(batch, {output})</code>"
+            f"&nbsp;&nbsp;(timesteps change the shapes, never the count)"
+        )
+        self.table.value = _pre(str(table))
+        grid_key = tuple(settings.values())
+        if self._drawn.get("grid") != grid_key:
+            self._grid.update(**settings)
+            self.grid_image.value = diagrams.figure_png(self._grid.figure)
+            self._drawn["grid"] = grid_key
+        unrolled_key = (*grid_key, timesteps, self.return_sequences.value)
+        if self._drawn.get("unrolled") != unrolled_key:
+            self._unrolled.update(
+                units, features, timesteps, return_sequences=self.return_sequences.value,
+                cell=settings["cell"], use_bias=settings["use_bias"],
+                convention=settings["convention"], reset_after=settings["reset_after"],
+            )
+            self.unrolled_image.value = diagrams.figure_png(self._unrolled.figure)
+            self._drawn["unrolled"] = unrolled_key
+        self._show_check()
+
+    def check_with_keras(self) -> int:
+        """Build a real Keras layer for these settings (once) and show its count."""
+        from lstm_teach.keras_bridge import keras_count_params
+
+        key = self._keras_key()
+        if key not in self._keras_counts:
+            units, features, cell, use_bias, reset_after = key
+            self._keras_counts[key] = keras_count_params(
+                units, features, cell=cell, use_bias=use_bias, reset_after=reset_after
+            )
+        self._show_check()
+        return self._keras_counts[key]
+
+    def _show_check(self) -> None:
+        keras_count = self._keras_counts.get(self._keras_key())
+        if keras_count is None:
+            self.check_result.value = "<i>not yet checked with Keras for these settings</i>"
+            return
+        ours = counting.count_params(**self.settings())
+        if self.convention.value == "pytorch":
+            self.check_result.value = (
+                f"Keras layer: {keras_count}; PyTorch keeps a second bias: {ours}"
+            )
+        elif keras_count == ours:
+            self.check_result.value = f"✔ Keras layer.count_params() = {keras_count}"
+        else:
+            self.check_result.value = f"✘ Keras says {keras_count}, formula says {ours}"
+
+    def static_png(self) -> bytes:
+        return _stack_pngs(self.grid_image.value, self.unrolled_image.value)
+
+    def describe(self) -> str:
+        settings = self.settings()
+        return (
+            f"param_explorer: {settings['cell']} ({settings['convention']}), "
+            f"units={settings['units']}, features={settings['features']}, "
+            f"timesteps={self.timesteps.value} → "
+            f"{counting.count_params(**settings)} parameters"
+        )
+
+
+#: Weights of cell_stepper's layer (units=1), one column per path i, f, c, o. Row 0 is
+#: notebook 01's kernel; row 1 is used when a second feature is switched on.
+STEPPER_KERNEL = np.array([[1.0, 0.5, 2.0, -1.0], [-0.5, 1.0, 0.5, 0.75]])
+STEPPER_RECURRENT_KERNEL = np.array([[0.5, -0.5, 1.0, 0.25]])
+STEPPER_BIAS = np.array([0.0, 1.0, 0.0, 0.5])
+
+
+class CellStepper(_Explorer):
+    """One LSTM step for one unit and one or two features, gate by gate."""
+
+    def __init__(
+        self,
+        features: int = 1,
+        kernel: object = None,
+        recurrent_kernel: object = None,
+        bias: object = None,
+    ) -> None:
+        features = _checks.positive_int("features", features)
+        if features > 2:
+            raise ValueError(f"features must be 1 or 2 (the seed's two cases), got {features}")
+        self.kernel = _checks.real_array(
+            "kernel", STEPPER_KERNEL if kernel is None else kernel, 2, "(2, 4)"
+        )
+        _checks.shape_is("kernel", self.kernel, (2, 4), "(one row per feature for features=2)")
+        self.recurrent_kernel = _checks.real_array(
+            "recurrent_kernel",
+            STEPPER_RECURRENT_KERNEL if recurrent_kernel is None else recurrent_kernel,
+            2, "(1, 4)",
+        )
+        _checks.shape_is("recurrent_kernel", self.recurrent_kernel, (1, 4), "for units=1")
+        self.bias = _checks.real_array(
+            "bias", STEPPER_BIAS if bias is None else bias, 1, "(4,)"
+        )
+        _checks.shape_is("bias", self.bias, (4,), "for units=1")
+
+        slider = {"min": -2.0, "max": 2.0, "step": 0.1, "readout_format": "+.1f",
+                  "style": _LABEL_STYLE, "layout": _WIDE}
+        self.features = widgets.ToggleButtons(
+            options=[("1 feature", 1), ("2 features", 2)], value=features,
+            description="features", style={**_LABEL_STYLE, "button_width": "90px"},
+        )
+        self.x0 = widgets.FloatSlider(0.8, description="x_t[0]", **slider)
+        self.x1 = widgets.FloatSlider(0.4, description="x_t[1]", **slider)
+        self.h_prev = widgets.FloatSlider(0.0, description="h_{t-1}", **slider)
+        self.c_prev = widgets.FloatSlider(0.0, description="C_{t-1}", **slider)
+        self.image = widgets.Image(format="png")
+        self.result = widgets.HTML()
+        self.check_button = widgets.Button(
+            description="Check with Keras", icon="check",
+            tooltip="Run a real Keras LSTM with these weights and states",
+        )
+        self.check_result = widgets.HTML()
+        self._diagram = diagrams.CellDiagram()
+        self._keras_h: dict[tuple[float, ...], float] = {}
+
+        for control in (self.features, self.x0, self.x1, self.h_prev, self.c_prev):
+            control.observe(self.refresh, names="value")
+        self.check_button.on_click(lambda _: self.check_with_keras())
+        super().__init__([
+            widgets.HBox([
+                widgets.VBox([self.features, self.x0, self.x1]),
+                widgets.VBox([self.h_prev, self.c_prev,
+                              widgets.HBox([self.check_button, self.check_result])]),
+            ]),
+            self.image,
+            self.result,
+        ])
+        self.refresh()
+
+    def inputs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """x (1, 1, features), kernel (features, 4), h0 (1, 1) and c0 (1, 1) from the controls."""
+        features = self.features.value
+        x = np.array([self.x0.value, self.x1.value][:features]).reshape(1, 1, features)
+        return x, self.kernel[:features], np.array([[self.h_prev.value]]), np.array(
+            [[self.c_prev.value]]
+        )
+
+    def refresh(self, change: object = None) -> None:
+        """Run the step in NumPy and redraw the cell with every gate's value."""
+        self.x1.disabled = self.features.value == 1
+        x, kernel, h0, c0 = self.inputs()
+        run = lstm_forward(x, kernel, self.recurrent_kernel, self.bias, h0, c0, trace=True)
+        self.step = run.trace[0]
+        self._diagram.update(1, self.features.value, self.step)
+        self.image.value = diagrams.figure_png(self._diagram.figure)
+        self.result.value = (
+            f"NumPy reference: C<sub>t</sub> = {run.c.item():+.4f}, "
+            f"h<sub>t</sub> = {run.h.item():+.4f}"
+        )
+        self._show_check()
+
+    def _key(self) -> tuple[float, ...]:
+        x, _, h0, c0 = self.inputs()
+        return (*x.ravel().tolist(), h0.item(), c0.item())
+
+    def check_with_keras(self) -> float:
+        """Run a real Keras LSTM with the same weights and states; show and return its h_t."""
+        from lstm_teach.keras_bridge import keras_lstm_forward
+
+        key = self._key()
+        if key not in self._keras_h:
+            x, kernel, h0, c0 = self.inputs()
+            run = keras_lstm_forward(x, kernel, self.recurrent_kernel, self.bias, h0, c0)
+            self._keras_h[key] = run.h.item()
+        self._show_check()
+        return self._keras_h[key]
+
+    def _show_check(self) -> None:
+        keras_h = self._keras_h.get(self._key())
+        if keras_h is None:
+            self.check_result.value = "<i>not yet checked with Keras</i>"
+        elif abs(keras_h - self.step.h.item()) < 1e-5:
+            self.check_result.value = f"✔ Keras h<sub>t</sub> = {keras_h:+.4f}"
+        else:
+            self.check_result.value = f"✘ Keras h<sub>t</sub> = {keras_h:+.4f} differs"
+
+    def static_png(self) -> bytes:
+        return self.image.value
+
+    def describe(self) -> str:
+        x, _, h0, c0 = self.inputs()
+        values = ", ".join(f"{value:+.1f}" for value in x.ravel())
+        return (
+            f"cell_stepper: units=1, features={self.features.value}, x_t=[{values}], "
+            f"h_t-1={h0.item():+.1f}, C_t-1={c0.item():+.1f} → "
+            f"h_t={self.step.h.item():+.4f}"
+        )
+
+
+def param_explorer() -> ParamExplorer:
+    """Sliders for units, features and timesteps, cell type, bias, convention and
+    return_sequences; shows the formula, the weight table, the weight grid, the unrolled
+    view and the output shape, and checks the count against a real Keras layer."""
+    return ParamExplorer()
+
+
+def cell_stepper(
+    features: int = 1,
+    kernel: object = None,
+    recurrent_kernel: object = None,
+    bias: object = None,
+) -> CellStepper:
+    """Walk one LSTM step (units=1, one or two features) gate by gate.
+
+    Sliders set each feature's input, h_{t-1} and C_{t-1}; the cell diagram shows every
+    gate's value. The default weights are notebook 01's; pass kernel (2, 4),
+    recurrent_kernel (1, 4) and bias (4,) to use others.
+    """
+    return CellStepper(features, kernel, recurrent_kernel, bias)

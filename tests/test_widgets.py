@@ -1,0 +1,202 @@
+"""The explorers' callbacks, driven without a kernel by setting control values."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import numpy as np
+import pytest
+from matplotlib.image import imread
+
+import lstm_teach as lt
+from lstm_teach import widgets
+
+
+@pytest.fixture(scope="module")
+def explorer() -> widgets.ParamExplorer:
+    return lt.param_explorer()
+
+
+@pytest.fixture(autouse=True)
+def back_to_defaults(request):
+    yield
+    if "explorer" in request.fixturenames:
+        explorer = request.getfixturevalue("explorer")
+        with explorer.hold_trait_notifications():
+            explorer.units.value, explorer.features.value, explorer.timesteps.value = 1, 1, 1
+            explorer.cell.value, explorer.convention.value = "lstm", "keras"
+            explorer.use_bias.value = explorer.reset_after.value = True
+            explorer.return_sequences.value = False
+        explorer.refresh()
+
+
+def shown_total(explorer: widgets.ParamExplorer) -> int:
+    return int(re.search(r"(\d+) parameters", explorer.formula.value).group(1))
+
+
+def test_explorer_starts_on_the_seed_case(explorer):
+    assert shown_total(explorer) == 12
+    assert "4·(1·1 + 1·1 + 1) = 12" in explorer.formula.value
+    assert "recurrent_kernel" in explorer.table.value
+    assert explorer.grid_image.value[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_second_feature_gives_sixteen_and_a_new_grid(explorer):
+    before = explorer.grid_image.value
+    explorer.features.value = 2
+    assert shown_total(explorer) == 16
+    assert "(2, 4)" in explorer.table.value
+    assert explorer.grid_image.value != before
+
+
+@pytest.mark.parametrize(
+    ("control", "value", "expected"),
+    [
+        ("units", 3, 4 * (1 * 3 + 9 + 3)),
+        ("cell", "gru", 3 * (1 + 1 + 2)),
+        ("cell", "simple_rnn", 1 + 1 + 1),
+        ("use_bias", False, 4 * (1 + 1)),
+        ("convention", "pytorch", 4 * (1 + 1 + 2)),
+    ],
+)
+def test_each_layer_control_changes_the_count(explorer, control, value, expected):
+    grid_before = explorer.grid_image.value
+    getattr(explorer, control).value = value
+    assert shown_total(explorer) == expected
+    assert explorer.grid_image.value != grid_before
+
+
+def test_reset_after_only_counts_for_keras_gru(explorer):
+    assert explorer.reset_after.disabled
+    explorer.cell.value = "gru"
+    assert not explorer.reset_after.disabled
+    explorer.reset_after.value = False
+    assert shown_total(explorer) == 3 * (1 + 1 + 1)
+    explorer.convention.value = "pytorch"
+    assert explorer.reset_after.disabled
+    assert shown_total(explorer) == 3 * (1 + 1 + 2)
+
+
+def test_timesteps_change_shapes_and_picture_not_the_count(explorer):
+    unrolled_before, grid_before = explorer.unrolled_image.value, explorer.grid_image.value
+    explorer.timesteps.value = 5
+    assert shown_total(explorer) == 12
+    assert "(batch, 5, 1)" in explorer.shapes.value
+    assert explorer.unrolled_image.value != unrolled_before
+    assert explorer.grid_image.value == grid_before
+
+
+def test_return_sequences_changes_the_output_shape(explorer):
+    explorer.timesteps.value, explorer.units.value = 4, 2
+    assert "output <code>(batch, 2)</code>" in explorer.shapes.value
+    before = explorer.unrolled_image.value
+    explorer.return_sequences.value = True
+    assert "output <code>(batch, 4, 2)</code>" in explorer.shapes.value
+    assert explorer.unrolled_image.value != before
+
+
+def test_keras_check_runs_on_demand_and_is_remembered(explorer):
+    explorer.units.value, explorer.features.value = 2, 3
+    assert "not yet checked" in explorer.check_result.value
+    assert explorer.check_with_keras() == 4 * (3 * 2 + 4 + 2)
+    assert "✔" in explorer.check_result.value
+    explorer.units.value = 1
+    assert "not yet checked" in explorer.check_result.value
+    explorer.units.value = 2
+    assert "✔" in explorer.check_result.value
+
+
+def test_keras_check_explains_the_pytorch_difference(explorer):
+    explorer.convention.value = "pytorch"
+    explorer.check_with_keras()
+    assert "Keras layer: 12; PyTorch keeps a second bias: 16" in explorer.check_result.value
+
+
+def png_size(picture: bytes) -> tuple[int, int]:
+    return imread(io.BytesIO(picture), format="png").shape[:2]
+
+
+def test_static_bundle_has_a_picture_of_both_diagrams_and_stable_text(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["text/plain"] == (
+        "param_explorer: lstm (keras), units=1, features=1, timesteps=1 → 12 parameters"
+    )
+    height, _ = png_size(bundle["image/png"])
+    grid_height, _ = png_size(explorer.grid_image.value)
+    unrolled_height, _ = png_size(explorer.unrolled_image.value)
+    assert height == grid_height + unrolled_height
+
+
+@pytest.fixture()
+def stepper() -> widgets.CellStepper:
+    return lt.cell_stepper()
+
+
+def test_stepper_default_is_notebook_01s_step(stepper):
+    # notebook 01 by hand: x=0.8, h=C=0 → h_t = 0.2392
+    assert "h<sub>t</sub> = +0.2392" in stepper.result.value
+    assert stepper.x1.disabled
+
+
+def test_stepper_sliders_move_every_gate_and_the_picture(stepper):
+    before_picture = stepper.image.value
+    before = {gate: stepper.step.gates[gate].activation.item() for gate in "ifco"}
+    stepper.h_prev.value = 1.0
+    after = {gate: stepper.step.gates[gate].activation.item() for gate in "ifco"}
+    assert all(after[gate] != pytest.approx(before[gate]) for gate in "ifco")
+    assert stepper.image.value != before_picture
+
+
+def test_stepper_second_feature_feeds_every_gate(stepper):
+    stepper.features.value = 2
+    assert not stepper.x1.disabled
+    before = {gate: stepper.step.gates[gate].pre_activation.item() for gate in "ifco"}
+    stepper.x1.value = -1.0
+    for gate, column in zip("ifco", range(4), strict=True):
+        moved = stepper.step.gates[gate].pre_activation.item() - before[gate]
+        assert moved == pytest.approx(widgets.STEPPER_KERNEL[1, column] * (-1.0 - 0.4))
+
+
+def test_stepper_cell_state_follows_the_equation(stepper):
+    stepper.c_prev.value = 1.5
+    gates = stepper.step.gates
+    expected = gates["f"].activation.item() * 1.5 + (
+        gates["i"].activation.item() * gates["c"].activation.item()
+    )
+    assert stepper.step.c.item() == pytest.approx(expected)
+    assert f"{expected:+.4f}" in stepper.result.value
+
+
+def test_stepper_agrees_with_keras(stepper):
+    stepper.features.value = 2
+    stepper.x0.value, stepper.h_prev.value, stepper.c_prev.value = -1.2, 0.7, -0.4
+    keras_h = stepper.check_with_keras()
+    assert keras_h == pytest.approx(stepper.step.h.item(), abs=1e-5)
+    assert "✔" in stepper.check_result.value
+
+
+def test_stepper_static_bundle(stepper):
+    bundle = stepper._repr_mimebundle_()
+    assert bundle["image/png"] == stepper.image.value
+    assert bundle["text/plain"] == (
+        "cell_stepper: units=1, features=1, x_t=[+0.8], h_t-1=+0.0, C_t-1=+0.0 → h_t=+0.2392"
+    )
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "words"),
+    [
+        ({"features": 3}, ValueError, "features must be 1 or 2"),
+        ({"features": 0}, ValueError, "features must be a whole number >= 1"),
+        ({"features": 1.0}, TypeError, "features must be a whole number"),
+        ({"kernel": np.zeros((1, 4))}, ValueError, "kernel must have shape (2, 4)"),
+        ({"recurrent_kernel": np.zeros((2, 4))}, ValueError, "recurrent_kernel must have shape"),
+        ({"bias": np.zeros(3)}, ValueError, "bias must have shape (4,)"),
+        ({"bias": "zeros"}, TypeError, "bias must hold real numbers"),
+    ],
+)
+def test_stepper_rejects_bad_arguments(kwargs, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        lt.cell_stepper(**kwargs)
