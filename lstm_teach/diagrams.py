@@ -39,6 +39,7 @@ __all__ = [
     "GATE_COLOURS",
     "GATE_NAMES",
     "CellDiagram",
+    "DiagramFigure",
     "UnrolledView",
     "WeightGrid",
     "cell_diagram_figure",
@@ -65,6 +66,7 @@ _CELL_TITLES = MappingProxyType({"lstm": "LSTM", "gru": "GRU", "simple_rnn": "Si
 _INK = "#222222"
 _MUTED = "#5a5a5a"
 _DPI = 80
+_NOTEBOOK_DPI = 100
 _SQUARE_GID = "param"
 _GRID_LIMIT = 32
 _TIMESTEP_LIMIT = 20
@@ -246,9 +248,24 @@ def _bounded_int(name: str, value: object, limit: int, why: str) -> int:
     return number
 
 
+class DiagramFigure(Figure):
+    """A Figure that shows itself in a notebook as a PNG, with a stable text form.
+
+    Notebooks never import pyplot, so without this a Figure would display only as
+    "<Figure size ...>". The text form is the diagram's title, the same in every run.
+    """
+
+    def _repr_png_(self) -> bytes:
+        return figure_png(self, dpi=_NOTEBOOK_DPI)
+
+    def __repr__(self) -> str:
+        lines = figure_text(self).splitlines()
+        return f"<diagram: {lines[0] if lines else 'empty'}>"
+
+
 def _blank_figure(width: float, height: float) -> tuple[Figure, Axes]:
     """A Figure on an Agg canvas whose one Axes measures positions in points."""
-    figure = Figure(figsize=(width, height), dpi=_DPI, facecolor="white")
+    figure = DiagramFigure(figsize=(width, height), dpi=_DPI, facecolor="white")
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
     axes.set_xlim(0.0, width * 72.0)

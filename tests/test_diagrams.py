@@ -582,3 +582,13 @@ def test_import_needs_no_tensorflow_widgets_or_pyplot() -> None:
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
                           check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_figures_show_themselves_in_a_notebook_as_png_with_a_stable_text():
+    figures = {
+        "<diagram: LSTM: 16 parameters>": weight_grid_figure(1, 2),
+        "<diagram: One LSTM step: units=1, features=1, 12 parameters>": cell_diagram_figure(1, 1),
+    }
+    for text, figure in figures.items():
+        assert repr(figure) == text
+        assert figure._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
