@@ -12,6 +12,7 @@ stable one-line text, so the saved notebook shows the diagram without a kernel
 
 from __future__ import annotations
 
+import base64
 import html
 import io
 from typing import Any
@@ -61,7 +62,7 @@ class _Explorer(widgets.VBox):
 
     def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
         bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["image/png"] = self.static_png()
+        bundle["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
         bundle["text/plain"] = self.describe()
         return bundle
 

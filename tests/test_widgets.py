@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import re
 
@@ -123,7 +124,7 @@ def test_static_bundle_has_a_picture_of_both_diagrams_and_stable_text(explorer):
     assert bundle["text/plain"] == (
         "param_explorer: lstm (keras), units=1, features=1, timesteps=1 → 12 parameters"
     )
-    height, _ = png_size(bundle["image/png"])
+    height, _ = png_size(base64.b64decode(bundle["image/png"]))
     grid_height, _ = png_size(explorer.grid_image.value)
     unrolled_height, _ = png_size(explorer.unrolled_image.value)
     assert height == grid_height + unrolled_height
@@ -179,7 +180,7 @@ def test_stepper_agrees_with_keras(stepper):
 
 def test_stepper_static_bundle(stepper):
     bundle = stepper._repr_mimebundle_()
-    assert bundle["image/png"] == stepper.image.value
+    assert base64.b64decode(bundle["image/png"]) == stepper.image.value
     assert bundle["text/plain"] == (
         "cell_stepper: units=1, features=1, x_t=[+0.8], h_t-1=+0.0, C_t-1=+0.0 → h_t=+0.2392"
     )
