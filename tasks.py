@@ -2,7 +2,7 @@
 
     python tasks.py lab       set up .venv (first time only) and open JupyterLab
     python tasks.py test      set up .venv (first time only) and run every check
-    python tasks.py execute   re-run every notebook in a fresh kernel and save it
+    python tasks.py execute   re-run every notebook (or those named) in a fresh kernel and save it
 
 Add --here to use the Python you are running (a conda environment, Binder,
 JupyterHub) instead of creating .venv.
@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -93,14 +94,25 @@ def test(here: bool, pytest_args: list[str]) -> None:
     run(python, "-m", "pytest", *pytest_args, env=env)
 
 
-def execute(here: bool) -> None:
-    """Save every notebook with the outputs of one top-to-bottom run in a fresh kernel."""
+def execute(here: bool, names: list[str]) -> None:
+    """Save notebooks (all, or those named) with the outputs of one run in a fresh kernel.
+
+    Widget state is not stored: without a kernel every viewer then falls back to the
+    static picture each explorer carries, instead of a widget that cannot load.
+    """
     python = ensure_environment("test", here)
     env = {**os.environ, **QUIET_TENSORFLOW, "PYTHONHASHSEED": "0"}
-    for notebook in sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+    notebooks = [Path(name).resolve() for name in names] or sorted(
+        NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")
+    )
+    for notebook in notebooks:
+        saved = json.loads(notebook.read_text(encoding="utf-8"))
+        if saved["metadata"].pop("widgets", None) is not None:
+            notebook.write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
         run(
             python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
             "--inplace", "--ExecutePreprocessor.kernel_name=python3",
+            "--ExecutePreprocessor.store_widget_state=False",
             notebook.relative_to(ROOT).as_posix(),
             env=env,
         )
@@ -121,7 +133,7 @@ def main() -> None:
     elif args.task == "test":
         test(args.here, rest)
     else:
-        execute(args.here)
+        execute(args.here, rest)
 
 
 if __name__ == "__main__":

@@ -87,3 +87,16 @@ def test_ignored_outputs_say_why(path):
             assert cell["metadata"].get("lstm_teach", {}).get("why_output_varies"), (
                 "".join(cell["source"])
             )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_every_widget_leaves_a_static_picture(path):
+    """Viewers without a kernel (GitHub, nbviewer, HTML export) show image/png instead."""
+    notebook = load(path)
+    assert "widgets" not in notebook["metadata"], "saved with widget state: re-run execute"
+    for cell in code_cells(notebook):
+        for output in cell["outputs"]:
+            data = output.get("data", {})
+            if "application/vnd.jupyter.widget-view+json" in data:
+                assert "image/png" in data, "".join(cell["source"])
+                assert "text/plain" in data
