@@ -3,6 +3,8 @@
     python tasks.py lab       set up .venv (first time only) and open JupyterLab
     python tasks.py test      set up .venv (first time only) and run every check
     python tasks.py execute   re-run every notebook (or those named) in a fresh kernel and save it
+    python tasks.py handouts  build offline HTML and PDF handouts into handouts/
+    python tasks.py explorer  serve the parameter explorer alone, for a projector
 
 Add --here to use the Python you are running (a conda environment, Binder,
 JupyterHub) instead of creating .venv.
@@ -22,7 +24,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"
 NOTEBOOKS = ROOT / "notebooks"
-LINTED = ["lstm_teach", "tests", "notebooks", "benchmarks", "tasks.py", "conftest.py"]
+LINTED = [
+    "lstm_teach", "tests", "notebooks", "benchmarks", "tools", "apps", "tasks.py", "conftest.py",
+]
+EXPLORER_APP = ROOT / "apps" / "explorer.ipynb"
 QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 
 
@@ -118,11 +123,33 @@ def execute(here: bool, names: list[str]) -> None:
         )
 
 
+def handouts(here: bool) -> None:
+    python = ensure_environment("test", here)
+    run(python, "-m", "tools.handouts", env={**os.environ, **QUIET_TENSORFLOW})
+
+
+def explorer_command(python: str | Path, port: int, *, open_browser: bool) -> list[str]:
+    """Voila serving apps/explorer.ipynb on 127.0.0.1 with a generated access token."""
+    command = [
+        str(python), "-m", "voila", EXPLORER_APP.relative_to(ROOT).as_posix(),
+        "--Voila.ip=127.0.0.1", f"--port={port}", "--token",
+        "--theme=light", "--show_tracebacks=True",
+    ]
+    if not open_browser:
+        command.append("--no-browser")
+    return command
+
+
+def explorer(here: bool) -> None:
+    python = ensure_environment("test", here)
+    run(*explorer_command(python, 8866, open_browser=True), env={**os.environ, **QUIET_TENSORFLOW})
+
+
 def main() -> None:
     if sys.version_info < (3, 11):  # noqa: UP036 - tasks.py may be run by an older Python
         sys.exit(f"lstm-teach needs Python 3.11 or newer; this is {sys.version.split()[0]}.")
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("task", choices=["lab", "test", "execute"])
+    parser.add_argument("task", choices=["lab", "test", "execute", "handouts", "explorer"])
     parser.add_argument(
         "--here", action="store_true",
         help="install into and use the running Python instead of .venv",
@@ -132,8 +159,12 @@ def main() -> None:
         lab(args.here)
     elif args.task == "test":
         test(args.here, rest)
-    else:
+    elif args.task == "execute":
         execute(args.here, rest)
+    elif args.task == "handouts":
+        handouts(args.here)
+    else:
+        explorer(args.here)
 
 
 if __name__ == "__main__":

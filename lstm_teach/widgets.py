@@ -34,6 +34,11 @@ _WIDE = widgets.Layout(width="320px")
 _LABEL_STYLE = {"description_width": "110px"}
 
 
+def _picture() -> widgets.Image:
+    """An Image shown at its own pixel size (stretching it would blur the diagram)."""
+    return widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
+
+
 def _stack_pngs(*pictures: bytes) -> bytes:
     """One PNG holding the given PNGs one above the other, on white."""
     images = [imread(io.BytesIO(picture), format="png")[..., :3] for picture in pictures]
@@ -48,7 +53,10 @@ def _stack_pngs(*pictures: bytes) -> bytes:
 
 
 def _pre(text: str) -> str:
-    return f"<pre style='margin:0;line-height:1.25'>{html.escape(text)}</pre>"
+    return (
+        "<pre style='margin:0;line-height:1.25;font-family:monospace'>"
+        f"{html.escape(text)}</pre>"
+    )
 
 
 class _Explorer(widgets.VBox):
@@ -100,10 +108,10 @@ class ParamExplorer(_Explorer):
         self.formula = widgets.HTML()
         self.table = widgets.HTML()
         self.shapes = widgets.HTML()
-        self.grid_image = widgets.Image(format="png")
-        self.unrolled_image = widgets.Image(format="png")
+        self.grid_image = _picture()
+        self.unrolled_image = _picture()
         self.check_button = widgets.Button(
-            description="Check with Keras", icon="check",
+            description="Check with Keras", icon="check", layout=widgets.Layout(width="auto"),
             tooltip="Build this layer in Keras and compare its count_params()",
         )
         self.check_result = widgets.HTML()
@@ -275,12 +283,12 @@ class CellStepper(_Explorer):
         )
         self.x0 = widgets.FloatSlider(0.8, description="x_t[0]", **slider)
         self.x1 = widgets.FloatSlider(0.4, description="x_t[1]", **slider)
-        self.h_prev = widgets.FloatSlider(0.0, description="h_{t-1}", **slider)
-        self.c_prev = widgets.FloatSlider(0.0, description="C_{t-1}", **slider)
-        self.image = widgets.Image(format="png")
+        self.h_prev = widgets.FloatSlider(0.0, description="h_t-1", **slider)
+        self.c_prev = widgets.FloatSlider(0.0, description="C_t-1", **slider)
+        self.image = _picture()
         self.result = widgets.HTML()
         self.check_button = widgets.Button(
-            description="Check with Keras", icon="check",
+            description="Check with Keras", icon="check", layout=widgets.Layout(width="auto"),
             tooltip="Run a real Keras LSTM with these weights and states",
         )
         self.check_result = widgets.HTML()

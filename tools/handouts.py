@@ -1,0 +1,121 @@
+"""Build offline HTML and PDF handouts of the notebooks, one pair per notebook.
+
+The HTML comes from nbconvert with every script or stylesheet that would be fetched
+from the internet removed, so it opens on a laptop without a network; diagrams are
+embedded PNGs (widgets fall back to the static picture they leave behind). The PDF is
+that HTML printed by headless Chromium.
+
+    python tasks.py handouts [--out handouts/]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import nbformat
+from nbconvert import HTMLExporter
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+REMOTE_TAG = re.compile(
+    r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>"  # a script loaded from a CDN
+    # an inline script importing one
+    r"|<script[^>]*>(?:(?!</script>).)*?[\"']https?://(?:(?!</script>).)*?</script>"
+    r"|<link[^>]*\bhref=[\"']https?://[^>]*>",  # a remote stylesheet or font
+    re.IGNORECASE | re.DOTALL,
+)
+#: Printed pages cannot scroll: wrap long code lines and keep pictures within the page.
+PRINT_STYLE = """<style>
+@media print {
+  pre, .jp-InputArea-editor pre, .CodeMirror pre { white-space: pre-wrap !important;
+    word-break: break-word; }
+  .jp-OutputArea-output img { max-width: 100% !important; height: auto !important; }
+  .jp-Cell { break-inside: avoid-page; }
+}
+</style>
+"""
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+
+
+def find_chromium() -> str | None:
+    """Path of a Chromium binary: $LSTM_TEACH_CHROMIUM, else chromium on PATH."""
+    return (
+        os.environ.get("LSTM_TEACH_CHROMIUM")
+        or shutil.which("chromium")
+        or shutil.which("chromium-browser")
+        or shutil.which("google-chrome")
+    )
+
+
+def notebook_html(path: Path) -> str:
+    """The notebook as self-contained HTML: static pictures, no widgets, nothing remote."""
+    notebook = nbformat.read(path, as_version=4)
+    notebook.metadata.pop("widgets", None)
+    for cell in notebook.cells:
+        for output in cell.get("outputs", []):
+            output.get("data", {}).pop(WIDGET_VIEW, None)
+    exporter = HTMLExporter(template_name="lab", embed_images=True)
+    body, _ = exporter.from_notebook_node(notebook)
+    return REMOTE_TAG.sub("", body).replace("</head>", PRINT_STYLE + "</head>", 1)
+
+
+def print_pdf(html_path: Path, pdf_path: Path, chromium: str) -> None:
+    """Print an HTML file to PDF with headless Chromium (A4, no header or footer)."""
+    with tempfile.TemporaryDirectory() as profile:
+        subprocess.run(
+            [
+                chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}",
+                "--no-pdf-header-footer", f"--print-to-pdf={pdf_path}",
+                html_path.resolve().as_uri(),
+            ],
+            check=True, capture_output=True, timeout=120,
+        )
+    if not pdf_path.exists() or pdf_path.stat().st_size == 0:
+        raise RuntimeError(f"Chromium did not write {pdf_path}")
+
+
+def build(
+    out: Path, notebooks: list[Path] | None = None, chromium: str | None = None
+) -> list[Path]:
+    """Write NAME.html and NAME.pdf for each notebook into out; return the files written."""
+    chromium = chromium or find_chromium()
+    if chromium is None:
+        raise RuntimeError(
+            "Chromium is needed to print the PDF handouts: install it "
+            "(Debian/Ubuntu: `sudo apt-get install chromium`) or set LSTM_TEACH_CHROMIUM"
+        )
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for notebook in notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
+        html_path = out / f"{notebook.stem}.html"
+        html_path.write_text(notebook_html(notebook), encoding="utf-8")
+        pdf_path = out / f"{notebook.stem}.pdf"
+        print_pdf(html_path, pdf_path, chromium)
+        written += [html_path, pdf_path]
+        print(f"wrote {html_path.relative_to(out.parent)} and {pdf_path.name}", flush=True)
+    return written
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "handouts")
+    args = parser.parse_args()
+    try:
+        build(args.out)
+    except RuntimeError as error:
+        sys.exit(str(error))
+
+
+if __name__ == "__main__":
+    main()
