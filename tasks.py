@@ -119,6 +119,7 @@ def execute(here: bool, names: list[str]) -> None:
             python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
             "--inplace", "--ExecutePreprocessor.kernel_name=python3",
             "--ExecutePreprocessor.store_widget_state=False",
+            "--ExecutePreprocessor.record_timing=False",
             notebook.relative_to(ROOT).as_posix(),
             env=env,
         )
