@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 
 import lstm_teach as lt
+from lstm_teach.widgets import time_stepper
 
 
 def percentile(samples: list[float], fraction: float) -> float:
@@ -62,6 +63,9 @@ def widget_sweeps() -> dict[str, tuple[Callable[[], object], dict[str, Callable]
             "x1": lambda r: round(r.uniform(-2, 2), 1),
             "h_prev": lambda r: round(r.uniform(-2, 2), 1),
             "c_prev": lambda r: round(r.uniform(-2, 2), 1),
+        }),
+        "time_stepper": (time_stepper, {
+            "t": lambda r: r.randint(1, 6),
         }),
     }
 

@@ -32,10 +32,12 @@ from lstm_teach.reference import GateStep, LSTMResult, Step, lstm_forward, sigmo
 _LAZY = {
     "cell_diagram_figure": "diagrams",
     "figure_png": "diagrams",
+    "gates_over_time_figure": "diagrams",
     "unrolled_figure": "diagrams",
     "weight_grid_figure": "diagrams",
     "cell_stepper": "widgets",
     "param_explorer": "widgets",
+    "time_stepper": "widgets",
     "build_lstm": "keras_bridge",
     "build_rnn": "keras_bridge",
     "gate_weights": "keras_bridge",

@@ -31,6 +31,8 @@ from matplotlib.ft2font import FT2Font, LoadFlags
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, PathPatch
 from matplotlib.path import Path
+from matplotlib.patheffects import Normal, Stroke
+from PIL import Image as PILImage
 
 from lstm_teach import _checks, counting
 from lstm_teach.reference import LSTM_GATES, Step
@@ -40,12 +42,15 @@ __all__ = [
     "GATE_NAMES",
     "CellDiagram",
     "DiagramFigure",
+    "GatesOverTime",
     "UnrolledView",
     "WeightGrid",
     "cell_diagram_figure",
     "count_squares",
     "figure_png",
     "figure_text",
+    "gates_over_time_figure",
+    "quick_png",
     "unrolled_figure",
     "weight_grid_figure",
 ]
@@ -1161,3 +1166,310 @@ def unrolled_figure(
     view.update(units, features, timesteps, return_sequences=return_sequences, cell=cell,
                 use_bias=use_bias, convention=convention, reset_after=reset_after)
     return view.figure
+
+
+# ---------------------------------------------------------------- gates over time
+
+_TIME_INCHES = (8.0, 4.5)
+_PLOT_LEFT = 52.0
+_PLOT_RIGHT = 392.0
+_GATES_PANEL = (164.0, 252.0)  # bottom and top of the gate panel, in points
+_STATE_PANEL = (50.0, 126.0)  # bottom and top of the cell-state panel
+_LEGEND_X = 414.0
+_LEGEND_SAMPLE = 22.0  # length of the line sample in front of each legend entry
+#: How each series is drawn besides its colour, so the lines differ in greyscale too:
+#: letter, name, colour, line style, marker and line width.
+_SERIES_STYLES = MappingProxyType({
+    "i": ("i", "input gate", GATE_COLOURS[0], "-", "o", 1.8),
+    "f": ("f", "forget gate", GATE_COLOURS[1], (0, (5, 2)), "s", 1.8),
+    "c": ("c", "candidate g", GATE_COLOURS[2], (0, (6, 2, 1.5, 2)), "^", 1.8),
+    "o": ("o", "output gate", GATE_COLOURS[3], (0, (1.2, 1.6)), "D", 1.8),
+    "C": ("C", "cell state", _INK, "-", "P", 2.2),
+    "h": ("h", "output h", _MUTED, (0, (4, 2)), "v", 1.6),
+})
+_STATES = ("C", "h")
+_MARK_ZORDER = 8.0
+
+
+def _trace_steps(steps: object) -> tuple[Step, ...]:
+    """steps as a tuple of Steps: an LSTMResult with a trace, or a sequence of Steps."""
+    trace = getattr(steps, "trace", steps)
+    if trace is None:
+        raise ValueError(
+            "steps has no trace: run lstm_forward(..., trace=True) and pass its result "
+            "or its .trace"
+        )
+    if isinstance(trace, Step) or not isinstance(trace, tuple | list) or not trace:
+        raise TypeError(
+            "steps must be lstm_forward(..., trace=True) or its non-empty .trace "
+            f"(a tuple of Steps); got {type(steps).__name__}"
+        )
+    first = trace[0]
+    if not isinstance(first, Step):
+        raise TypeError(f"steps must hold lstm_teach.reference.Step objects, got "
+                        f"{type(first).__name__}")
+    units, features = _width(first.h), _width(first.x)
+    for step in trace:
+        _check_step(step, units, features)
+    return tuple(trace)
+
+
+def _width(value: object) -> int:
+    """The last axis of a (batch, n) array: how many units or features a Step holds."""
+    shape = np.shape(value)
+    return int(shape[-1]) if len(shape) == 2 and shape[-1] > 0 else 1
+
+
+def _nice_limit(largest: float) -> float:
+    """A round upper limit for |values| up to `largest`: 0.5, 1, 1.5, 2, 3, 4, 5, 10, 15, ..."""
+    if largest <= 0.5:
+        return 0.5
+    scale = 10.0 ** np.floor(np.log10(largest))
+    for step in (1.0, 1.5, 2.0, 3.0, 4.0, 5.0, 10.0):
+        if largest <= step * scale:
+            return float(step * scale)
+    return float(10.0 * scale)
+
+
+def _signed(value: float) -> str:
+    """A value as shown in the readout: always signed, two decimals, a true minus sign."""
+    return f"{value + 0.0:+.2f}".replace("-", "−")
+
+
+def quick_png(fig: Figure) -> bytes:
+    """Draw a figure on its Agg canvas at its own dpi and encode it as PNG.
+
+    The same pixels as figure_png(fig, dpi=fig.dpi), a few milliseconds sooner because
+    savefig's bookkeeping is skipped; for widgets that redraw on every slider move.
+    Animated artists are left out, as on a screen canvas.
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
+    if not isinstance(fig.canvas, FigureCanvasAgg):
+        FigureCanvasAgg(fig)
+    fig.canvas.draw()
+    return _canvas_png(fig)
+
+
+def _canvas_png(figure: Figure) -> bytes:
+    """PNG of what the figure's Agg canvas holds now, without drawing it again."""
+    canvas = figure.canvas
+    image = PILImage.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba(),
+                                "raw", "RGBA", 0, 1).convert("RGB")
+    buffer = io.BytesIO()
+    image.save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()
+
+
+class GatesOverTime(_Picture):
+    """Gate activations and the cell state of one unit across the steps of a sequence.
+
+    The top panel holds the four paths i, f, c (the candidate g) and o, the bottom panel
+    the cell state C and the output h. Each line has its own colour, line style and
+    marker, and the legend names it by letter. `update` draws a trace; `mark` moves the
+    marker that highlights one timestep and fills the legend's readout with its values.
+
+    Only the marker changes while stepping through time, so `png` redraws just the
+    marker over a saved picture of the rest (blitting) before encoding.
+    """
+
+    def __init__(self, max_timesteps: int = _TIMESTEP_LIMIT) -> None:
+        self.max_timesteps = _bounded_int("max_timesteps", max_timesteps, _TIMESTEP_LIMIT,
+                                          "more ticks would not be legible")
+        super().__init__(*_TIME_INCHES)
+        self._title, self._subtitle = self._headings(title_size=11)
+        self._lines: dict[str, Line2D] = {}
+        self._readouts: dict[str, _Label] = {}
+        self._background: object | None = None
+        self._draw_panels()
+        self._draw_legend()
+        self._ticks = [self._label((0.0, _STATE_PANEL[0] - 6), size=8, ha="center",
+                                   va="top") for _ in range(self.max_timesteps)]
+        self._label(((_PLOT_LEFT + _PLOT_RIGHT) / 2, 26.0), "timestep t", size=8.5,
+                    color=_MUTED, ha="center", va="center")
+        self._band = FancyBboxPatch((0.0, _STATE_PANEL[0]), 1.0, 1.0,
+                                    boxstyle="round,pad=0,rounding_size=3",
+                                    facecolor=(0.13, 0.13, 0.13, 0.09), edgecolor="none",
+                                    zorder=_MARK_ZORDER, gid="time-mark")
+        self._axes.add_patch(self._band)
+        self._rings = self._line((), (), linestyle="none", marker="o", markersize=12,
+                                 markerfacecolor="none", markeredgecolor=_INK,
+                                 markeredgewidth=1.3, zorder=_MARK_ZORDER)
+        self._heading = self._label((_LEGEND_X, _GATES_PANEL[1] + 4), size=8.5,
+                                    style="bold", va="bottom", zorder=_MARK_ZORDER)
+        self._marked = (self._band, self._rings, self._heading, *self._readouts.values())
+        for artist in self._marked:
+            artist.set_animated(True)
+        self.steps: tuple[Step, ...] = ()
+        self.unit = 0
+        self.at: int | None = None
+        self.values: dict[str, np.ndarray] = {}
+        self._scale: dict[str, tuple[float, float]] = {}
+        self.mark(None)
+
+    def _draw_panels(self) -> None:
+        """The two panels' grid lines, tick labels and headings, and one line per series."""
+        grey = "#c8c8c8"
+        self._state_ticks = []
+        for bottom, top in (_GATES_PANEL, _STATE_PANEL):
+            middle = (bottom + top) / 2
+            for y, width in ((bottom, 0.6), (middle, 0.9), (top, 0.6)):
+                self._line((_PLOT_LEFT - 4, _PLOT_RIGHT + 4), (y, y), color=grey,
+                           linewidth=width, zorder=1)
+            self._line((_PLOT_LEFT - 4, _PLOT_LEFT - 4), (bottom, top), color=_MUTED,
+                       linewidth=0.8, zorder=1)
+            ticks = [self._label((_PLOT_LEFT - 8, y), size=8, ha="right", va="center")
+                     for y in (top, middle, bottom)]
+            if bottom == _GATES_PANEL[0]:
+                for label, text in zip(ticks, ("1", "0", "−1"), strict=True):
+                    label.set_text(text)
+            else:
+                self._state_ticks = ticks
+        self._label((_PLOT_LEFT - 4, _GATES_PANEL[1] + 6),
+                    "gate activations: σ(z) for i, f, o in 0…1; tanh(z) for g in −1…1",
+                    size=8, style="bold", va="bottom")
+        self._label((_PLOT_LEFT - 4, _STATE_PANEL[1] + 6),
+                    "cell state Cₜ = f·Cₜ₋₁ + i·g and output hₜ = o·tanh(Cₜ)",
+                    size=8, style="bold", va="bottom")
+        for name in _SERIES_STYLES:
+            self._lines[name] = self._series_line(name, (), (), zorder=4,
+                                                  gid=f"over-time:{name}")
+
+    def _series_line(self, name: str, xs: tuple[float, ...], ys: tuple[float, ...],
+                     **style: object) -> Line2D:
+        """A line in the style of one series (a gate, C or h)."""
+        _, _, colour, linestyle, marker, width = _SERIES_STYLES[name]
+        line = self._line(xs, ys, color=colour, linewidth=width, linestyle=linestyle,
+                          marker=marker, markersize=5.5, markerfacecolor=colour,
+                          markeredgecolor=_INK, markeredgewidth=0.7, **style)
+        if name == "c":  # the yellow line gets a dark rim to stand out on white
+            line.set_path_effects([Stroke(linewidth=width + 1.4, foreground=_INK), Normal()])
+        return line
+
+    def _draw_legend(self) -> None:
+        """One row per series: a line sample, its letter, its name and its value at t."""
+        rows = [(gate, _GATES_PANEL[1] - 14 - 22 * k) for k, gate in enumerate(LSTM_GATES)]
+        rows += [(name, _STATE_PANEL[1] - 18 - 24 * k) for k, name in enumerate(_STATES)]
+        for name, y in rows:
+            start = _LEGEND_X
+            self._series_line(name, (start, start + _LEGEND_SAMPLE / 2, start + _LEGEND_SAMPLE),
+                              (y, y, y), markevery=[1])
+            letter, words = _SERIES_STYLES[name][:2]
+            self._label((start + _LEGEND_SAMPLE + 6, y), letter, size=10, style="bold",
+                        va="center")
+            self._label((start + _LEGEND_SAMPLE + 18, y), words, size=8, va="center")
+            self._readouts[name] = self._label((self._width - 8, y), size=8.5, style="mono",
+                                               ha="right", va="center",
+                                               zorder=_MARK_ZORDER)
+
+    def update(self, steps: object, unit: int = 0, *, at: int | None = None) -> None:
+        """Draw the trace of lstm_forward(..., trace=True) for one unit of sample 0.
+
+        steps is that result or its .trace; at (1 … timesteps, or None) marks one step.
+        """
+        steps = _trace_steps(steps)
+        if len(steps) > self.max_timesteps:
+            raise ValueError(
+                f"steps must hold at most max_timesteps={self.max_timesteps} steps of this "
+                f"GatesOverTime, got {len(steps)}"
+            )
+        units = np.shape(steps[0].h)[1]
+        if isinstance(unit, bool) or not isinstance(unit, int | np.integer):
+            raise TypeError(f"unit must be a whole number from 0 to {units - 1}, got {unit!r}")
+        if not 0 <= unit < units:
+            raise ValueError(f"unit must be from 0 to {units - 1} (the layer has {units} "
+                             f"unit{'s' if units > 1 else ''}), got {unit}")
+        self.steps, self.unit = steps, int(unit)
+        timesteps = len(steps)
+        self.values = {gate: np.array([s.gates[gate].activation[0, unit] for s in steps])
+                       for gate in LSTM_GATES}
+        self.values["C"] = np.array([s.c[0, unit] for s in steps])
+        self.values["h"] = np.array([s.h[0, unit] for s in steps])
+        largest = float(max(np.abs(self.values["C"]).max(), np.abs(self.values["h"]).max()))
+        limit = _nice_limit(largest)
+        self._scale = {name: (1.0, _GATES_PANEL) for name in LSTM_GATES}
+        self._scale.update({name: (limit, _STATE_PANEL) for name in _STATES})
+        for label, value in zip(self._state_ticks, (limit, 0.0, -limit), strict=True):
+            label.set_text(f"{value:g}".replace("-", "−") if value else "0")
+        xs = self._xs(timesteps)
+        for name, line in self._lines.items():
+            line.set_data(xs, self._ys(name, self.values[name]))
+        for t, tick in enumerate(self._ticks):
+            tick.set_visible(t < timesteps)
+            if t < timesteps:
+                tick.set_position((xs[t], _STATE_PANEL[0] - 6))
+                tick.set_text(str(t + 1))
+        units_text = f"unit {unit} of {units}" if units > 1 else "the only unit"
+        plural = "s" if timesteps > 1 else ""
+        self._title.set_text(f"One LSTM layer over {timesteps} timestep{plural}: "
+                             f"{units_text}, sample 0")
+        self._subtitle.set_text("The same weights at every step; each step hands its "
+                                "C and h on to the next.")
+        self._background = None
+        self.mark(at)
+
+    def _xs(self, timesteps: int) -> np.ndarray:
+        if timesteps == 1:
+            return np.array([(_PLOT_LEFT + _PLOT_RIGHT) / 2])
+        return np.linspace(_PLOT_LEFT + 8, _PLOT_RIGHT - 8, timesteps)
+
+    def _ys(self, name: str, values: np.ndarray) -> np.ndarray:
+        limit, (bottom, top) = self._scale[name]
+        return bottom + (np.asarray(values) + limit) / (2 * limit) * (top - bottom)
+
+    def mark(self, at: int | None) -> None:
+        """Highlight timestep `at` (1 … timesteps) and show its values; None clears it."""
+        timesteps = len(self.steps)
+        if at is not None:
+            if isinstance(at, bool) or not isinstance(at, int | np.integer):
+                raise TypeError(f"at must be a whole number from 1 to {timesteps} or None, "
+                                f"got {at!r}")
+            if not 1 <= at <= timesteps:
+                raise ValueError(f"at must be from 1 to {timesteps} (the timesteps drawn), "
+                                 f"got {at}")
+            at = int(at)
+        self.at = at
+        for artist in self._marked:
+            artist.set_visible(at is not None)
+        if at is None:
+            return
+        x = self._xs(timesteps)[at - 1]
+        self._band.set_bounds(x - 9, _STATE_PANEL[0] - 2, 18,
+                              _GATES_PANEL[1] - _STATE_PANEL[0] + 4)
+        names = list(self._lines)
+        self._rings.set_data([x] * len(names),
+                             [self._ys(name, self.values[name][at - 1])[()] for name in names])
+        self._heading.set_text(f"at t = {at}")
+        for name, label in self._readouts.items():
+            label.set_text(_signed(float(self.values[name][at - 1])))
+
+    def png(self) -> bytes:
+        """The picture as PNG at the figure's own resolution, drawn quickly.
+
+        The first call after `update` draws everything but the marker and keeps that
+        picture; later calls restore it and draw only the marker, then encode.
+        """
+        canvas = self.figure.canvas
+        if self._background is None:
+            canvas.draw()
+            self._background = canvas.copy_from_bbox(self.figure.bbox)
+        else:
+            canvas.restore_region(self._background)
+        for artist in self._marked:
+            if artist.get_visible():
+                self._axes.draw_artist(artist)
+        return _canvas_png(self.figure)
+
+
+def gates_over_time_figure(steps: object, unit: int = 0, *, at: int | None = None) -> Figure:
+    """Plot each gate and the cell state of one unit at every step of a traced sequence.
+
+    steps is lstm_forward(x, ..., trace=True) or its .trace (sample 0 is drawn); unit
+    picks the unit; at (1 … timesteps) highlights one step and lists its values.
+    """
+    timesteps = len(_trace_steps(steps))
+    limit = _bounded_int("timesteps", timesteps, _TIMESTEP_LIMIT,
+                         "more ticks would not be legible")
+    picture = GatesOverTime(max_timesteps=limit)
+    picture.update(steps, unit, at=at)
+    return picture.figure

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import math
 import re
 import struct
@@ -13,18 +14,23 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch
+from matplotlib.lines import Line2D
+from matplotlib.patches import FancyBboxPatch, PathPatch
+from PIL import Image
 
 from lstm_teach import count_params, lstm_forward
 from lstm_teach.diagrams import (
     GATE_COLOURS,
     CellDiagram,
+    GatesOverTime,
     UnrolledView,
     WeightGrid,
     cell_diagram_figure,
     count_squares,
     figure_png,
     figure_text,
+    gates_over_time_figure,
+    quick_png,
     unrolled_figure,
     weight_grid_figure,
 )
@@ -592,3 +598,195 @@ def test_figures_show_themselves_in_a_notebook_as_png_with_a_stable_text():
     for text, figure in figures.items():
         assert repr(figure) == text
         assert figure._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------- gates over time
+
+
+def hand_lstm(x: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray,
+              bias: np.ndarray, c0: float = 0.0) -> dict[str, np.ndarray]:
+    """Sample 0's gate activations, C and h at every step, (timesteps, units) each,
+    written out with math.exp and math.tanh one number at a time."""
+    units = recurrent.shape[0]
+    h = [0.0] * units
+    c = [c0] * units
+    series: dict[str, list[list[float]]] = {name: [] for name in ("i", "f", "c", "o", "C", "h")}
+    for t in range(x.shape[1]):
+        z = [sum(x[0, t, k] * kernel[k, j] for k in range(x.shape[2]))
+             + sum(h[k] * recurrent[k, j] for k in range(units)) + bias[j]
+             for j in range(4 * units)]
+        gate = {name: z[block * units:(block + 1) * units]
+                for block, name in enumerate("ifco")}
+        i = [1 / (1 + math.exp(-v)) for v in gate["i"]]
+        f = [1 / (1 + math.exp(-v)) for v in gate["f"]]
+        g = [math.tanh(v) for v in gate["c"]]
+        o = [1 / (1 + math.exp(-v)) for v in gate["o"]]
+        c = [f[u] * c[u] + i[u] * g[u] for u in range(units)]
+        h = [o[u] * math.tanh(c[u]) for u in range(units)]
+        for name, values in zip("ifcoCh", (i, f, g, o, c, h), strict=True):
+            series[name].append(values)
+    return {name: np.array(values) for name, values in series.items()}
+
+
+def random_run(seed: int, timesteps: int = 5, units: int = 3, features: int = 2,
+               c0: float = 0.0):
+    rng = np.random.default_rng(seed)
+    arrays = (rng.normal(size=(1, timesteps, features)), rng.normal(size=(features, 4 * units)),
+              rng.normal(size=(units, 4 * units)), rng.normal(size=4 * units))
+    result = lstm_forward(*arrays, c0=np.full((1, units), c0), trace=True)
+    return result, hand_lstm(*arrays, c0=c0)
+
+
+def series_lines(fig: Figure) -> dict[str, Line2D]:
+    return {line.get_gid().split(":")[1]: line for line in fig.findobj(Line2D)
+            if (line.get_gid() or "").startswith("over-time:")}
+
+
+def shown(value: float) -> str:
+    return f"{value + 0.0:+.2f}".replace("-", "−")
+
+
+def test_over_time_lines_follow_each_gate_and_the_cell_state() -> None:
+    result, expected = random_run(seed=5)
+    picture = GatesOverTime()
+    picture.update(result, unit=1)
+    lines = series_lines(picture.figure)
+    assert set(lines) == {"i", "f", "c", "o", "C", "h"}
+    for name, line in lines.items():
+        values = expected[name][:, 1]
+        np.testing.assert_allclose(picture.values[name], values, atol=1e-12)
+        xs, ys = (np.asarray(data, dtype=float) for data in line.get_data())
+        assert np.all(np.diff(xs) > 0) and len(xs) == 5
+        slope, offset = np.polyfit(values, ys, 1)  # drawn height is a rising line of value
+        assert slope > 0
+        np.testing.assert_allclose(ys, slope * values + offset, atol=1e-6)
+    gate_heights = np.concatenate([lines[g].get_ydata() for g in "ifco"])
+    state_heights = np.concatenate([lines[s].get_ydata() for s in "Ch"])
+    assert gate_heights.min() > state_heights.max()  # two panels, gates on top
+
+
+def test_over_time_axis_grows_with_a_large_cell_state() -> None:
+    result, expected = random_run(seed=1, c0=20.0)
+    assert np.abs(expected["C"][:, 0]).max() > 2.0
+    picture = GatesOverTime()
+    picture.update(result, unit=0)
+    lines = series_lines(picture.figure)
+    gate_heights = np.concatenate([lines[g].get_ydata() for g in "ifco"])
+    assert np.concatenate([lines[s].get_ydata() for s in "Ch"]).max() < gate_heights.min()
+    words = figure_text(picture.figure).split("\n")
+    largest = np.abs(expected["C"][:, 0]).max()
+    assert any(word.replace(".", "", 1).isdigit() and largest <= float(word) < 3 * largest
+               for word in words)
+
+
+def test_over_time_marker_shows_the_values_of_its_step() -> None:
+    result, expected = random_run(seed=2, timesteps=6, units=2)
+    picture = GatesOverTime(max_timesteps=6)
+    picture.update(result, unit=0, at=2)
+    fig = picture.figure
+    band = next(p for p in fig.findobj(FancyBboxPatch) if p.get_gid() == "time-mark")
+    pictures, positions = set(), []
+    for at in range(1, 7):
+        picture.mark(at)
+        words = figure_text(fig).split("\n")
+        assert f"at t = {at}" in words
+        for name in "ifcoCh":
+            assert shown(expected[name][at - 1, 0]) in words, (at, name)
+        positions.append(band.get_x())
+        pictures.add(picture.png())
+    assert np.all(np.diff(positions) > 0)
+    assert len(pictures) == 6
+    picture.mark(None)
+    assert not band.get_visible()
+    assert not any(word.startswith("at t =") for word in figure_text(fig).split("\n"))
+
+
+def test_over_time_styles_differ_beyond_colour() -> None:
+    result, _ = random_run(seed=0)
+    lines = series_lines(gates_over_time_figure(result))
+    styles = {(line.get_marker(), tuple(line._unscaled_dash_pattern[1] or ()))
+              for line in lines.values()}
+    assert len(styles) == 6  # marker and dash pattern tell the six lines apart
+    assert len({marker for marker, _ in styles}) == 6
+    assert [to_rgb(lines[g].get_color()) for g in "ifco"] == [to_rgb(c) for c in GATE_COLOURS]
+    words = figure_text(gates_over_time_figure(result)).split("\n")
+    assert all(letter in words for letter in "ifcoCh")
+    assert {"input gate", "forget gate", "candidate g", "output gate"} <= set(words)
+
+
+def test_over_time_quick_png_matches_a_full_render() -> None:
+    result, _ = random_run(seed=3, timesteps=4)
+    picture = GatesOverTime(max_timesteps=4)
+    picture.update(result, unit=2, at=3)
+
+    def pixels(data: bytes) -> np.ndarray:
+        return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
+
+    first = picture.png()
+    np.testing.assert_array_equal(pixels(first), pixels(figure_png(picture.figure)))
+    picture.figure._repr_png_()  # a notebook render at another dpi in between
+    picture.mark(1)
+    picture.mark(3)
+    assert picture.png() == first
+    cell = CellDiagram()
+    np.testing.assert_array_equal(pixels(quick_png(cell.figure)),
+                                  pixels(figure_png(cell.figure)))
+
+
+def test_over_time_update_in_place_and_reverts_exactly() -> None:
+    first_run, _ = random_run(seed=4)
+    other_run, _ = random_run(seed=6, timesteps=8, units=1, features=3)
+    picture = GatesOverTime(max_timesteps=8)
+    fig = picture.figure
+    picture.update(first_run, unit=0, at=2)
+    artists = len(fig.findobj())
+    before = picture.png()
+    picture.update(other_run, unit=0, at=8)
+    assert picture.png() != before
+    assert "the only unit" in figure_text(fig)
+    picture.update(first_run.trace, unit=0, at=2)
+    assert picture.figure is fig
+    assert len(fig.findobj()) == artists
+    assert picture.png() == before
+
+
+@pytest.mark.parametrize("timesteps", [1, 2, 20])
+def test_over_time_labels_stay_inside_the_figure(timesteps: int) -> None:
+    result, _ = random_run(seed=timesteps, timesteps=timesteps, c0=30.0)
+    fig = gates_over_time_figure(result, at=timesteps)
+    left, right = fig.axes[0].get_xlim()
+    bottom, top = fig.axes[0].get_ylim()
+    ticks = [w for w in figure_text(fig).split("\n") if w.isdigit() and int(w) <= timesteps]
+    assert len(ticks) >= timesteps
+    for words, (x0, y0, x1, y1) in label_extents(fig):
+        assert left <= x0 and x1 <= right and bottom <= y0 and y1 <= top, words
+    assert repr(fig).startswith(f"<diagram: One LSTM layer over {timesteps} timestep")
+
+
+@pytest.mark.parametrize(
+    ("call", "error", "words"),
+    [
+        (lambda: gates_over_time_figure(lstm_forward(np.ones((1, 2, 1)), np.ones((1, 4)),
+                                                     np.ones((1, 4)), np.ones(4))),
+         ValueError, "steps has no trace"),
+        (lambda: gates_over_time_figure("trace"), TypeError, "steps must be lstm_forward"),
+        (lambda: gates_over_time_figure(()), TypeError, "non-empty"),
+        (lambda: gates_over_time_figure([1, 2]), TypeError, "Step objects"),
+        (lambda: gates_over_time_figure(random_run(0)[0], unit=3), ValueError,
+         "unit must be from 0 to 2"),
+        (lambda: gates_over_time_figure(random_run(0)[0], unit=True), TypeError, "unit"),
+        (lambda: gates_over_time_figure(random_run(0)[0], at=0), ValueError,
+         "at must be from 1 to 5"),
+        (lambda: gates_over_time_figure(random_run(0)[0], at=6), ValueError, "at must be"),
+        (lambda: gates_over_time_figure(random_run(0)[0], at=2.0), TypeError, "at must be"),
+        (lambda: gates_over_time_figure(random_run(0, timesteps=21)[0]), ValueError,
+         "timesteps must be a whole number from 1 to 20"),
+        (lambda: GatesOverTime(max_timesteps=3).update(random_run(0)[0]), ValueError,
+         "max_timesteps=3"),
+        (lambda: GatesOverTime(max_timesteps=0), ValueError, "max_timesteps"),
+        (lambda: quick_png("figure"), TypeError, "fig must be"),
+    ],
+)
+def test_over_time_refuses_bad_arguments(call, error: type[Exception], words: str) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        call()

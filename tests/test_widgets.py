@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 
@@ -11,7 +12,7 @@ import pytest
 from matplotlib.image import imread
 
 import lstm_teach as lt
-from lstm_teach import widgets
+from lstm_teach import diagrams, widgets
 
 
 @pytest.fixture(scope="module")
@@ -201,3 +202,139 @@ def test_stepper_static_bundle(stepper):
 def test_stepper_rejects_bad_arguments(kwargs, error, words):
     with pytest.raises(error, match=re.escape(words)):
         lt.cell_stepper(**kwargs)
+
+
+# ---------------------------------------------------------------- time stepper
+
+
+def hand_states(x: np.ndarray, kernel: np.ndarray, recurrent: np.ndarray,
+                bias: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """C and h of sample 0 at every step, (timesteps, units), from the equations."""
+    units = recurrent.shape[0]
+    bias = np.zeros(4 * units) if bias is None else bias
+    h, c, cs, hs = np.zeros(units), np.zeros(units), [], []
+    for x_t in x[0]:
+        z = x_t @ kernel + h @ recurrent + bias
+        i, f, g, o = (z[k * units:(k + 1) * units] for k in range(4))
+        c = c / (1 + np.exp(-f)) + np.tanh(g) / (1 + np.exp(-i))
+        h = np.tanh(c) / (1 + np.exp(-o))
+        cs.append(c)
+        hs.append(h)
+    return np.array(cs), np.array(hs)
+
+
+@pytest.fixture()
+def time_stepper() -> widgets.TimeStepper:
+    return widgets.time_stepper()
+
+
+def shown_vectors(stepper: widgets.TimeStepper) -> dict[str, np.ndarray]:
+    """The vectors printed under the slider: x_t, C_t-1, C_t, h_t-1, h_t."""
+    text = html.unescape(stepper.values.value)
+    found = {}
+    for name, values in re.findall(r"(xₜ|Cₜ₋₁|Cₜ|hₜ₋₁|hₜ) = \[([^\]]*)\]", text):
+        found[name] = np.array([float(v) for v in values.split(",")])
+    return found
+
+
+def test_time_stepper_default_is_notebook_04s_sequence(time_stepper):
+    assert (time_stepper.units, time_stepper.features, time_stepper.timesteps) == (2, 2, 6)
+    assert time_stepper.t.min == 1 and time_stepper.t.max == 6 and time_stepper.t.value == 1
+    assert time_stepper.play.max == 6
+    cs, hs = hand_states(widgets.TIME_X, widgets.TIME_KERNEL, widgets.TIME_RECURRENT_KERNEL,
+                         widgets.TIME_BIAS)
+    np.testing.assert_allclose(time_stepper.run.sequences[0], hs, atol=1e-12)
+    np.testing.assert_allclose(time_stepper.run.c[0], cs[-1], atol=1e-12)
+    assert widgets.TIME_BIAS[2:4].tolist() == [1.0, 1.0]  # the f block, as Keras starts it
+
+
+def test_moving_t_changes_the_pictures_and_shows_that_steps_values(time_stepper):
+    cs, hs = hand_states(widgets.TIME_X, widgets.TIME_KERNEL, widgets.TIME_RECURRENT_KERNEL,
+                         widgets.TIME_BIAS)
+    cells, plots = set(), set()
+    for t in [1, 2, 3, 4, 5, 6, 3]:
+        before = (time_stepper.cell_image.value, time_stepper.time_image.value)
+        time_stepper.t.value = t
+        if t != 1:
+            assert time_stepper.cell_image.value != before[0]
+            assert time_stepper.time_image.value != before[1]
+        cells.add(time_stepper.cell_image.value)
+        plots.add(time_stepper.time_image.value)
+        shown = shown_vectors(time_stepper)
+        np.testing.assert_allclose(shown["xₜ"], widgets.TIME_X[0, t - 1], atol=5e-5)
+        np.testing.assert_allclose(shown["Cₜ"], cs[t - 1], atol=5e-5)
+        np.testing.assert_allclose(shown["hₜ"], hs[t - 1], atol=5e-5)
+        previous_c = cs[t - 2] if t > 1 else np.zeros(2)
+        previous_h = hs[t - 2] if t > 1 else np.zeros(2)
+        np.testing.assert_allclose(shown["Cₜ₋₁"], previous_c, atol=5e-5)
+        np.testing.assert_allclose(shown["hₜ₋₁"], previous_h, atol=5e-5)
+        step = time_stepper.step()
+        assert step is time_stepper.run.trace[t - 1]
+        diagram_words = diagrams.figure_text(time_stepper._diagram.figure).split("\n")
+        assert f"i = {step.gates['i'].activation[0, 0]:.2f}" in diagram_words
+        assert f"{cs[t - 1, 0]:.2f}" in diagram_words
+        plot_words = diagrams.figure_text(time_stepper._over_time.figure).split("\n")
+        assert f"at t = {t}" in plot_words
+        assert f"{cs[t - 1, 0]:+.2f}".replace("-", "−") in plot_words
+    assert len(cells) == len(plots) == 6
+
+
+def test_time_stepper_static_bundle(time_stepper):
+    time_stepper.t.value = 4
+    bundle = time_stepper._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    height, width = png_size(base64.b64decode(bundle["image/png"]))
+    cell_height, cell_width = png_size(time_stepper.cell_image.value)
+    plot_height, plot_width = png_size(time_stepper.time_image.value)
+    assert height == cell_height + plot_height and width == max(cell_width, plot_width)
+    cs, hs = hand_states(widgets.TIME_X, widgets.TIME_KERNEL, widgets.TIME_RECURRENT_KERNEL,
+                         widgets.TIME_BIAS)
+    c4 = ", ".join(f"{v:+.4f}" for v in cs[3])
+    h4 = ", ".join(f"{v:+.4f}" for v in hs[3])
+    assert bundle["text/plain"] == (
+        f"time_stepper: units=2, features=2, timesteps=6, t=4 → C_t=[{c4}], h_t=[{h4}]"
+    )
+
+
+def test_time_stepper_agrees_with_keras_at_every_step(time_stepper):
+    assert "not yet checked" in time_stepper.check_result.value
+    keras_h = time_stepper.check_with_keras()
+    np.testing.assert_allclose(keras_h, time_stepper.run.sequences, atol=1e-5)
+    assert "✔" in time_stepper.check_result.value
+    time_stepper.t.value = 6
+    assert "✔" in time_stepper.check_result.value
+    assert f"{time_stepper.run.sequences[0, 5, 1]:+.4f}" in time_stepper.check_result.value
+
+
+def test_time_stepper_takes_other_weights_and_no_bias():
+    rng = np.random.default_rng(7)
+    x = rng.normal(size=(1, 9, 3))
+    kernel, recurrent = rng.normal(size=(3, 4)), rng.normal(size=(1, 4))
+    stepper = widgets.time_stepper(x, kernel, recurrent)
+    _, hs = hand_states(x, kernel, recurrent, None)
+    np.testing.assert_allclose(stepper.run.sequences[0], hs, atol=1e-12)
+    assert (stepper.units, stepper.features, stepper.t.max) == (1, 3, 9)
+    stepper.t.value = 9
+    assert "t=9" in stepper.describe()
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "words"),
+    [
+        ((np.zeros((2, 6, 2)),), ValueError, "x must hold one sequence"),
+        ((np.zeros((1, 21, 2)),), ValueError, "x must have 1 to 20 timesteps"),
+        ((np.zeros((1, 0, 2)),), ValueError, "x must have 1 to 20 timesteps"),
+        ((np.zeros((6, 2)),), ValueError, "x must have 3 dimensions"),
+        (("abc",), TypeError, "x must hold real numbers"),
+        ((np.zeros((1, 6, 3)),), ValueError, "default weights are for 2"),
+        ((None, np.zeros((2, 8))), TypeError, "pass kernel and recurrent_kernel together"),
+        ((None, None, None, np.zeros(8)), TypeError, "pass kernel and recurrent_kernel"),
+        ((None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)), ValueError,
+         "x has 2 features"),
+        ((None, np.zeros((2, 8)), np.zeros((2, 8)), np.zeros(5)), ValueError,
+         "bias must have shape (8,)"),
+    ],
+)
+def test_time_stepper_rejects_bad_arguments(args, error, words):
+    with pytest.raises(error, match=re.escape(words)):
+        widgets.time_stepper(*args)
