@@ -39,9 +39,17 @@ def _picture() -> widgets.Image:
     return widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
 
 
+def _trim(image: np.ndarray, margin: int = 8) -> np.ndarray:
+    """Cut the blank rows below a picture (a diagram sized for the largest settings)."""
+    inked = np.flatnonzero((image < 0.99).any(axis=(1, 2)))
+    if inked.size == 0:
+        return image
+    return image[: min(image.shape[0], inked[-1] + 1 + margin)]
+
+
 def _stack_pngs(*pictures: bytes) -> bytes:
     """One PNG holding the given PNGs one above the other, on white."""
-    images = [imread(io.BytesIO(picture), format="png")[..., :3] for picture in pictures]
+    images = [_trim(imread(io.BytesIO(picture), format="png")[..., :3]) for picture in pictures]
     width = max(image.shape[1] for image in images)
     padded = [
         np.pad(image, ((0, 0), (0, width - image.shape[1]), (0, 0)), constant_values=1.0)
