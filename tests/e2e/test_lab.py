@@ -49,7 +49,8 @@ def saved_widget_count(path: Path) -> int:
 def run_all_cells(page, timeout_ms: int) -> None:
     """Clear every output, run all cells in the notebook's kernel, wait until all ran."""
     page.wait_for_function(
-        f"{NOTEBOOK} && {NOTEBOOK}.sessionContext && {NOTEBOOK}.sessionContext.session"
+        f"window.jupyterapp && {NOTEBOOK} && {NOTEBOOK}.sessionContext"
+        f" && {NOTEBOOK}.sessionContext.session"
         f" && {NOTEBOOK}.sessionContext.session.kernel"
         f" && {NOTEBOOK}.sessionContext.session.kernel.status === 'idle'",
         timeout=90_000,
@@ -89,7 +90,8 @@ def move_first_slider(output, page) -> tuple[str, str, list[str], list[str]]:
 def test_notebook_runs_and_its_widgets_respond(path, lab, browser, artifacts):
     page = browser.new_page()
     try:
-        page.goto(f"{lab['url']}/lab/tree/{path.name}?token={lab['token']}")
+        # ?reset: a fresh workspace, so notebooks opened by earlier tests stay closed
+        page.goto(f"{lab['url']}/lab/tree/{path.name}?reset&token={lab['token']}")
         run_all_cells(page, timeout_ms=240_000)
 
         cells = page.evaluate(CELL_RESULTS)
@@ -98,16 +100,22 @@ def test_notebook_runs_and_its_widgets_respond(path, lab, browser, artifacts):
             expected = "raises-exception" in cell["tags"]
             assert bool(cell["errors"]) == expected, (cell["source"], cell["errors"])
 
-        outputs = page.locator(".jp-OutputArea-output:has(> .jupyter-widgets)")
-        assert outputs.count() == saved_widget_count(path)
-        page.wait_for_timeout(500)
+        expected_widgets = saved_widget_count(path)
+        outputs = page.locator(
+            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output:has(> .jupyter-widgets)"
+        )
+        deadline = time.monotonic() + 60  # widget views render after their cell has run
+        while outputs.count() < expected_widgets and time.monotonic() < deadline:
+            page.wait_for_timeout(200)
+        assert outputs.count() == expected_widgets
+        for index in range(expected_widgets):
+            outputs.nth(index).locator("img").first.wait_for(state="visible", timeout=60_000)
         assert page.get_by_text("Error displaying widget").count() == 0
         page.screenshot(path=artifacts / f"{path.stem}-after-run.png", full_page=True)
 
         for index in range(outputs.count()):
             output = outputs.nth(index)
             output.scroll_into_view_if_needed()
-            assert output.locator("img").count() > 0, "widget shows no picture"
             output.screenshot(path=artifacts / f"{path.stem}-widget{index}-before.png")
             text_before, text_after, pictures_before, pictures_after = move_first_slider(
                 output, page
