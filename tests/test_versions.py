@@ -23,6 +23,7 @@ PINNED = {
     "numpy": "2.4.6",
     "matplotlib": "3.11.2",
     "pillow": "13.0.0",
+    "packaging": "26.3",
     "ipywidgets": "8.1.9",
     "ipykernel": "7.4.0",
     "jupyterlab": "4.6.6",
