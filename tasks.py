@@ -96,7 +96,7 @@ def test(here: bool, pytest_args: list[str]) -> None:
     env = {**os.environ, **QUIET_TENSORFLOW, "PYTHONHASHSEED": "0"}
     linted = [path for path in LINTED if (ROOT / path).exists()]
     run(python, "-m", "ruff", "check", *linted, env=env)
-    workers = str(min(os.cpu_count() or 1, 4))  # each worker may hold a 650 MB kernel
+    workers = str(min(os.cpu_count() or 1, 4))  # each worker may hold a ~600 MB kernel
     run(python, "-m", "pytest", "-n", workers, "--dist", "loadscope", *pytest_args, env=env)
 
 
