@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from lstm_teach import _checks
+from lstm_teach import _checks, counting
 from lstm_teach.counting import CELLS, GATES
-from lstm_teach.reference import LSTMResult
+from lstm_teach.reference import LSTMResult, lstm_forward
 
 _LAYER_CLASSES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 SUMMARY_WIDTH = 72
@@ -91,13 +91,11 @@ def keras_count_params(
     reset_after: bool = True,
 ) -> int:
     """Ask a freshly built Keras layer how many parameters it has."""
-    _checks.flag("use_bias", use_bias)
-    _checks.flag("reset_after", reset_after)
+    # The arithmetic's own checks apply unchanged: the same settings are accepted.
+    counting.param_table(units, features, cell=cell, use_bias=use_bias, reset_after=reset_after)
     kwargs: dict[str, Any] = {"use_bias": use_bias}
     if cell == "gru":
         kwargs["reset_after"] = reset_after
-    elif not reset_after:
-        raise ValueError(f"reset_after applies to cell='gru' only, not cell={cell!r}")
     model = build_rnn(units, None, features, cell=cell, **kwargs)
     return int(model.get_layer(cell).count_params())
 
@@ -198,8 +196,6 @@ def keras_lstm_forward(
     Same arguments and result as lstm_forward (without a trace), so the two can be
     compared line for line. Layers are cached per shape, so repeated calls are quick.
     """
-    from lstm_teach.reference import lstm_forward
-
     checked = lstm_forward(x, kernel, recurrent_kernel, bias, h0, c0)  # validates every shape
     batch, timesteps, features = np.shape(x)
     units = checked.h.shape[1]
