@@ -27,6 +27,7 @@ PINNED = {
     "ipywidgets": "8.1.9",
     "ipykernel": "7.4.0",
     "jupyterlab": "4.6.6",
+    "jsonschema": "4.23.0",
     "keras": "3.15.1",
 }
 TENSORFLOW = "2.21.0"
