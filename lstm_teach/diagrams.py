@@ -269,7 +269,11 @@ class DiagramFigure(Figure):
 
 
 def _blank_figure(width: float, height: float) -> tuple[Figure, Axes]:
-    """A Figure on an Agg canvas whose one Axes measures positions in points."""
+    """A Figure on an Agg canvas whose one Axes measures positions in points.
+
+    The limits are fixed, so artists are placed with add_artist: add_patch would also
+    grow the data limits, measuring every curve of every glyph (about 1 ms a label).
+    """
     figure = DiagramFigure(figsize=(width, height), dpi=_DPI, facecolor="white")
     FigureCanvasAgg(figure)
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
@@ -291,7 +295,7 @@ class _Picture:
 
     def _label(self, xy: tuple[float, float], text: str = "", **style: object) -> _Label:
         label = _Label(self._lettering, xy, text, **style)  # type: ignore[arg-type]
-        self._axes.add_patch(label)
+        self._axes.add_artist(label)
         return label
 
     def _arrow(self, start: tuple[float, float] = (0.0, 0.0),
@@ -301,18 +305,18 @@ class _Picture:
             "color": _INK, "linewidth": 1.0, **style,
         }
         arrow = FancyArrowPatch(start, end, **style)
-        self._axes.add_patch(arrow)
+        self._axes.add_artist(arrow)
         return arrow
 
     def _line(self, xs: tuple[float, ...], ys: tuple[float, ...], **style: object) -> Line2D:
         style = {"color": _INK, "linewidth": 1.0, "solid_capstyle": "butt", **style}
         line = Line2D(xs, ys, **style)
-        self._axes.add_line(line)
+        self._axes.add_artist(line)
         return line
 
     def _node(self, x: float, y: float, symbol: str) -> None:
         """A small circle with an operator (× or +) on it."""
-        self._axes.add_patch(Circle((x, y), 7.0, facecolor="white", edgecolor=_INK,
+        self._axes.add_artist(Circle((x, y), 7.0, facecolor="white", edgecolor=_INK,
                                     linewidth=1.0, zorder=3))
         self._label((x, y), symbol, size=10, style="bold", ha="center", va="center")
 
@@ -501,7 +505,7 @@ class WeightGrid(_Picture):
             for colour in _LETTER_COLOURS
         ]
         for letters in self._letters:
-            self._axes.add_patch(letters)
+            self._axes.add_artist(letters)
         self._block_labels = [self._label((0.0, 0.0), size=_LABEL_SIZE) for _ in range(4)]
         self._gate_labels = [self._label((0.0, 0.0), size=10, style="bold") for _ in range(4)]
         self._geometry_cache: dict[tuple[str, str, bool], tuple[float, float]] = {}
@@ -791,7 +795,7 @@ class CellDiagram(_Picture):
             position = LSTM_GATES.index(gate)
             centre = _BOX_CENTRES[gate]
             left = centre - _BOX_WIDTH / 2
-            self._axes.add_patch(FancyBboxPatch(
+            self._axes.add_artist(FancyBboxPatch(
                 (left, _BOX_BOTTOM), _BOX_WIDTH, _BOX_TOP - _BOX_BOTTOM,
                 boxstyle="round,pad=0,rounding_size=5",
                 facecolor=_tint(GATE_COLOURS[position], 0.3),
@@ -817,7 +821,7 @@ class CellDiagram(_Picture):
     def _draw_inputs(self) -> None:
         last_box = _BOX_CENTRES[_BOX_ORDER[-1]]
         self._line((_BUS_START, last_box), (_BUS_Y, _BUS_Y), linewidth=1.8)
-        self._axes.add_patch(Circle((_BUS_START, _BUS_Y), 3.0, color=_INK))
+        self._axes.add_artist(Circle((_BUS_START, _BUS_Y), 3.0, color=_INK))
         self._label((_BUS_START + 8, _BUS_Y - 6),
                     "[xₜ, hₜ₋₁] reaches every gate box: every feature meets every gate",
                     size=8, color=_MUTED, va="top")
@@ -842,7 +846,7 @@ class CellDiagram(_Picture):
     def _draw_output(self) -> None:
         output_gate_x = _BOX_CENTRES["o"]
         self._line((_OUT_X, _OUT_X), (_CELL_LINE_Y, 240.0))
-        self._axes.add_patch(FancyBboxPatch(
+        self._axes.add_artist(FancyBboxPatch(
             (_OUT_X - 13, 226.0), 26, 14, boxstyle="round,pad=0,rounding_size=3",
             facecolor="white", edgecolor=_INK, linewidth=0.8, zorder=3,
         ))
@@ -980,7 +984,7 @@ class UnrolledView(_Picture):
             boxstyle="round,pad=0,rounding_size=4", facecolor=_tint(GATE_COLOURS[0], 0.15),
             edgecolor=GATE_COLOURS[0], linewidth=1.5,
         )
-        self._axes.add_patch(self._weights_box)
+        self._axes.add_artist(self._weights_box)
         self._weights_text = self._label(
             (self._width / 2, (_WEIGHTS_BOTTOM + _WEIGHTS_TOP) / 2), size=_WEIGHTS_SIZE,
             ha="center", va="center", linespacing=1.15,
@@ -1003,7 +1007,7 @@ class UnrolledView(_Picture):
                 boxstyle="round,pad=0,rounding_size=4", facecolor="white",
                 edgecolor=_INK, linewidth=1.3, gid="cell-box", zorder=2,
             )
-            self._axes.add_patch(box)
+            self._axes.add_artist(box)
             self._boxes.append(box)
             self._box_labels.append(self._label((0.0, middle), size=8, ha="center",
                                                 va="center", linespacing=1.3))
@@ -1291,7 +1295,7 @@ class GatesOverTime(_Picture):
                                     boxstyle="round,pad=0,rounding_size=3",
                                     facecolor=(0.13, 0.13, 0.13, 0.09), edgecolor="none",
                                     zorder=_MARK_ZORDER, gid="time-mark")
-        self._axes.add_patch(self._band)
+        self._axes.add_artist(self._band)
         self._rings = self._line((), (), linestyle="none", marker="o", markersize=12,
                                  markerfacecolor="none", markeredgecolor=_INK,
                                  markeredgewidth=1.3, zorder=_MARK_ZORDER)
