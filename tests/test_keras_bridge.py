@@ -195,3 +195,24 @@ def test_the_bridge_starts_tensorflow_silently():
     result = run_python("import lstm_teach as lt; print(lt.build_lstm(1, 1, 1).count_params())")
     assert result.stdout.strip() == "12"
     assert result.stderr == ""
+
+
+def test_keras_import_pauses_garbage_collection_and_restores_it():
+    probe = (
+        "import gc, lstm_teach as lt\n"
+        "thresholds = gc.get_threshold()\n"
+        "{before}\n"
+        "lt.keras()\n"
+        "print(gc.isenabled(), gc.get_threshold() == thresholds, gc.get_freeze_count() > 100_000)"
+    )
+    assert run_python(probe.format(before="")).stdout.split() == ["True", "True", "True"]
+    # A caller who switched collection off keeps it off.
+    assert run_python(probe.format(before="gc.disable()")).stdout.split()[0] == "False"
+
+
+def test_keras_imported_first_by_the_learner_is_returned_untouched():
+    result = run_python(
+        "import gc, keras, lstm_teach as lt\n"
+        "print(lt.keras() is keras, gc.get_freeze_count())"
+    )
+    assert result.stdout.split() == ["True", "0"]
