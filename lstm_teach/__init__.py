@@ -33,6 +33,7 @@ _LAZY = {
     "cell_diagram_figure": "diagrams",
     "figure_png": "diagrams",
     "gates_over_time_figure": "diagrams",
+    "training_curve_figure": "diagrams",
     "unrolled_figure": "diagrams",
     "weight_grid_figure": "diagrams",
     "cell_stepper": "widgets",

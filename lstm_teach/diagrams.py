@@ -1,4 +1,4 @@
-"""Pictures of a recurrent layer's weights, of one LSTM step and of the unrolled layer.
+"""Pictures of a recurrent layer's weights, one LSTM step, the unrolled layer, a loss curve.
 
 Pure matplotlib with the object-oriented API (``Figure`` on an Agg canvas): no pyplot,
 no TensorFlow, no widgets. Each picture is a small class that builds its Figure once;
@@ -19,6 +19,8 @@ rendering a matplotlib Text through FreeType costs milliseconds per label.
 from __future__ import annotations
 
 import io
+import math
+from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
 import numpy as np
@@ -32,6 +34,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Circle, FancyArrowPatch, FancyBboxPatch, PathPatch
 from matplotlib.path import Path
 from matplotlib.patheffects import Normal, Stroke
+from matplotlib.ticker import FuncFormatter, NullFormatter
 from PIL import Image as PILImage
 
 from lstm_teach import _checks, counting
@@ -51,6 +54,7 @@ __all__ = [
     "figure_text",
     "gates_over_time_figure",
     "quick_png",
+    "training_curve_figure",
     "unrolled_figure",
     "weight_grid_figure",
 ]
@@ -265,7 +269,8 @@ class DiagramFigure(Figure):
 
     def __repr__(self) -> str:
         lines = figure_text(self).splitlines()
-        return f"<diagram: {lines[0] if lines else 'empty'}>"
+        title = lines[0] if lines else self.get_label() or "empty"
+        return f"<diagram: {title}>"
 
 
 def _blank_figure(width: float, height: float) -> tuple[Figure, Axes]:
@@ -1477,3 +1482,64 @@ def gates_over_time_figure(steps: object, unit: int = 0, *, at: int | None = Non
     picture = GatesOverTime(max_timesteps=limit)
     picture.update(steps, unit, at=at)
     return picture.figure
+
+
+# ---------------------------------------------------------------- training curve
+
+_LIMIT_STYLES = ("--", ":", "-.")
+
+
+def _positive_finite(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
+        raise TypeError(f"{name} must be a positive number, got {value!r}")
+    number = float(value)
+    if not math.isfinite(number) or number <= 0:
+        raise ValueError(f"{name} must be a positive finite number (the axis is "
+                         f"logarithmic), got {number!r}")
+    return number
+
+
+def training_curve_figure(
+    losses: Sequence[float],
+    limits: Mapping[str, float] | None = None,
+    *,
+    title: str = "Training loss",
+    label: str = "training loss",
+) -> Figure:
+    """Loss per epoch on a log scale, with labelled horizontal lines to compare against.
+
+    losses is one value per epoch, e.g. history.history["loss"]; limits maps a legend
+    text to a level, such as the best error a simpler model can reach. Tick labels are
+    plain decimals (0.01 rather than a power of ten): easier to read, and they keep
+    matplotlib's math-text parser, 0.2 s to load, out of the notebook.
+    """
+    if isinstance(losses, str | bytes) or not isinstance(losses, Sequence | np.ndarray):
+        raise TypeError(f"losses must be a list of numbers, one per epoch, got {losses!r}")
+    values = [_positive_finite(f"losses[{index}]", value) for index, value in enumerate(losses)]
+    if not values:
+        raise ValueError("losses must hold at least one epoch's loss, got an empty list")
+    limits = {} if limits is None else limits
+    if not isinstance(limits, Mapping):
+        raise TypeError(f"limits must map a legend text to a level, got {limits!r}")
+    if len(limits) > len(_LIMIT_STYLES):
+        raise ValueError(f"limits holds at most {len(_LIMIT_STYLES)} lines, got {len(limits)}")
+    levels = {str(name): _positive_finite(f"limits[{name!r}]", level)
+              for name, level in limits.items()}
+
+    figure = DiagramFigure(figsize=(6.4, 3.4), dpi=_DPI, layout="constrained")
+    figure.set_label(title)
+    FigureCanvasAgg(figure)
+    axes = figure.add_subplot()
+    epochs = np.arange(1, len(values) + 1)
+    axes.plot(epochs, values, color="black", marker="o", label=label)
+    for (name, level), style in zip(levels.items(), _LIMIT_STYLES, strict=False):
+        axes.axhline(level, color="dimgray", linestyle=style, label=name)
+    axes.set_yscale("log")
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axes.yaxis.set_minor_formatter(NullFormatter())
+    axes.set_xticks(epochs)
+    axes.set_xlabel("epoch")
+    axes.set_ylabel("loss (log scale)")
+    axes.set_title(title)
+    axes.legend(loc="lower left", fontsize=8)
+    return figure

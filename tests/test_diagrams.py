@@ -31,6 +31,7 @@ from lstm_teach.diagrams import (
     figure_text,
     gates_over_time_figure,
     quick_png,
+    training_curve_figure,
     unrolled_figure,
     weight_grid_figure,
 )
@@ -790,3 +791,49 @@ def test_over_time_labels_stay_inside_the_figure(timesteps: int) -> None:
 def test_over_time_refuses_bad_arguments(call, error: type[Exception], words: str) -> None:
     with pytest.raises(error, match=re.escape(words)):
         call()
+
+
+# ---------------------------------------------------------------- training curve
+
+
+def test_training_curve_draws_one_point_per_epoch_and_each_limit() -> None:
+    losses = [0.07, 0.007, 0.004, 0.001]
+    limits = {"best from feature 0 alone": 0.06, "best from feature 1 alone": 0.056}
+    fig = training_curve_figure(losses, limits, title="Loss", label="LSTM")
+    axes = fig.axes[0]
+    curve, *levels = axes.get_lines()
+    assert list(curve.get_xdata()) == [1, 2, 3, 4]
+    assert list(curve.get_ydata()) == losses
+    assert [line.get_ydata()[0] for line in levels] == [0.06, 0.056]
+    assert len({line.get_linestyle() for line in levels}) == 2  # told apart without colour
+    legend = [text.get_text() for text in axes.get_legend().get_texts()]
+    assert legend == ["LSTM", *limits]
+    assert axes.get_yscale() == "log"
+    assert repr(fig) == "<diagram: Loss>"
+    assert figure_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_training_curve_ticks_are_plain_decimals() -> None:
+    fig = training_curve_figure([0.5, 0.05, 0.002])
+    fig.canvas.draw()
+    labels = [tick.get_text() for tick in fig.axes[0].get_yticklabels() if tick.get_text()]
+    assert labels and set(labels) <= {"0.0001", "0.001", "0.01", "0.1", "1"}
+    assert not any("$" in label for label in labels)
+
+
+@pytest.mark.parametrize(
+    ("losses", "limits", "error", "words"),
+    [
+        ([], None, ValueError, "at least one epoch"),
+        ("0.1", None, TypeError, "losses must be a list of numbers"),
+        ([0.1, 0.0], None, ValueError, "losses[1] must be a positive finite number"),
+        ([0.1, float("nan")], None, ValueError, "losses[1] must be a positive finite"),
+        ([0.1, True], None, TypeError, "losses[1] must be a positive number"),
+        ([0.1], {"floor": -1.0}, ValueError, "limits['floor'] must be a positive finite"),
+        ([0.1], [0.5], TypeError, "limits must map a legend text to a level"),
+        ([0.1], dict.fromkeys("abcd", 1.0), ValueError, "at most 3 lines"),
+    ],
+)
+def test_training_curve_refuses_bad_arguments(losses, limits, error, words) -> None:
+    with pytest.raises(error, match=re.escape(words)):
+        training_curve_figure(losses, limits)
