@@ -91,12 +91,18 @@ def lab(here: bool) -> None:
     run(*command)
 
 
+def worker_count() -> int:
+    """pytest-xdist workers for the test command: one per core, at most 4, since each
+    worker may hold a notebook kernel of about 600 MB."""
+    return min(os.cpu_count() or 1, 4)
+
+
 def test(here: bool, pytest_args: list[str]) -> None:
     python = ensure_environment("test", here)
     env = {**os.environ, **QUIET_TENSORFLOW, "PYTHONHASHSEED": "0"}
     linted = [path for path in LINTED if (ROOT / path).exists()]
     run(python, "-m", "ruff", "check", *linted, env=env)
-    workers = str(min(os.cpu_count() or 1, 4))  # each worker may hold a ~600 MB kernel
+    workers = str(worker_count())
     run(python, "-m", "pytest", "-n", workers, "--dist", "loadscope", *pytest_args, env=env)
 
 
