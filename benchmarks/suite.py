@@ -192,12 +192,13 @@ def build_table(rounds: int, skip_nbval: bool) -> tuple[str, list[str]]:
     return "\n".join(lines), missed
 
 
-def write_into_readme(table: str) -> None:
-    """Replace the table between the README's performance markers with this one."""
-    text = README.read_text(encoding="utf-8")
-    before, rest = text.split(TABLE_START, 1)
-    _, after = rest.split(TABLE_END, 1)
-    README.write_text(f"{before}{TABLE_START}\n{table}\n{TABLE_END}{after}", encoding="utf-8")
+def readme_with_table(readme: str, table: str) -> str:
+    """The README text with the table between its performance markers replaced."""
+    if readme.count(TABLE_START) != 1 or readme.count(TABLE_END) != 1:
+        raise ValueError(f"README.md must hold {TABLE_START!r} and {TABLE_END!r} once each")
+    before, rest = readme.split(TABLE_START)
+    _, after = rest.split(TABLE_END)
+    return f"{before}{TABLE_START}\n{table}\n{TABLE_END}{after}"
 
 
 def main() -> None:
@@ -213,7 +214,8 @@ def main() -> None:
     if args.out:
         args.out.write_text(table + "\n", encoding="utf-8")
     if args.readme:
-        write_into_readme(table)
+        text = readme_with_table(README.read_text(encoding="utf-8"), table)
+        README.write_text(text, encoding="utf-8")
     sys.exit(1 if missed else 0)
 
 
