@@ -25,6 +25,20 @@ def positive_int(name: str, value: object) -> int:
     return int(value)
 
 
+def positive_number(name: str, value: object, why: str = "") -> float:
+    """Return value as a float if it is a real, finite number > 0 (bools are refused).
+
+    `why` says what needs it positive, e.g. "the axis is logarithmic", for the message.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a positive number, got {value!r}")
+    number = float(value)
+    if not np.isfinite(number) or number <= 0:
+        reason = f" ({why})" if why else ""
+        raise ValueError(f"{name} must be a positive finite number{reason}, got {number!r}")
+    return number
+
+
 def flag(name: str, value: object) -> bool:
     """Return value if it is exactly True or False."""
     if not isinstance(value, bool | np.bool_):

@@ -19,7 +19,6 @@ rendering a matplotlib Text through FreeType costs milliseconds per label.
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Mapping, Sequence
 from types import MappingProxyType
 
@@ -1487,16 +1486,7 @@ def gates_over_time_figure(steps: object, unit: int = 0, *, at: int | None = Non
 # ---------------------------------------------------------------- training curve
 
 _LIMIT_STYLES = ("--", ":", "-.")
-
-
-def _positive_finite(name: str, value: object) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.number):
-        raise TypeError(f"{name} must be a positive number, got {value!r}")
-    number = float(value)
-    if not math.isfinite(number) or number <= 0:
-        raise ValueError(f"{name} must be a positive finite number (the axis is "
-                         f"logarithmic), got {number!r}")
-    return number
+_LOG_AXIS = "the axis is logarithmic"
 
 
 def training_curve_figure(
@@ -1515,7 +1505,8 @@ def training_curve_figure(
     """
     if isinstance(losses, str | bytes) or not isinstance(losses, Sequence | np.ndarray):
         raise TypeError(f"losses must be a list of numbers, one per epoch, got {losses!r}")
-    values = [_positive_finite(f"losses[{index}]", value) for index, value in enumerate(losses)]
+    values = [_checks.positive_number(f"losses[{index}]", value, _LOG_AXIS)
+              for index, value in enumerate(losses)]
     if not values:
         raise ValueError("losses must hold at least one epoch's loss, got an empty list")
     limits = {} if limits is None else limits
@@ -1523,7 +1514,7 @@ def training_curve_figure(
         raise TypeError(f"limits must map a legend text to a level, got {limits!r}")
     if len(limits) > len(_LIMIT_STYLES):
         raise ValueError(f"limits holds at most {len(_LIMIT_STYLES)} lines, got {len(limits)}")
-    levels = {str(name): _positive_finite(f"limits[{name!r}]", level)
+    levels = {str(name): _checks.positive_number(f"limits[{name!r}]", level, _LOG_AXIS)
               for name, level in limits.items()}
 
     figure = DiagramFigure(figsize=(6.4, 3.4), dpi=_DPI, layout="constrained")

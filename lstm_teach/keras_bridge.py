@@ -39,9 +39,7 @@ def keras() -> ModuleType:
     os.environ.setdefault("TF_ENABLE_ONEDNN_OPTS", "0")
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     if "keras" in sys.modules:
-        import keras as keras_module
-
-        return keras_module
+        return sys.modules["keras"]
     collecting = gc.isenabled()
     gc.disable()
     try:
@@ -57,6 +55,11 @@ def _timesteps(value: object) -> int | None:
     if value is None:
         return None
     return _checks.positive_int("timesteps", value)
+
+
+def _recurrent_layer(cell: str, units: int, **layer_kwargs: Any) -> Any:
+    """A fresh, unbuilt Keras layer of this cell, named after it (stable in summaries)."""
+    return getattr(keras().layers, _LAYER_CLASSES[cell])(units, name=cell, **layer_kwargs)
 
 
 def build_rnn(
@@ -86,11 +89,10 @@ def build_rnn(
                 "(they become keras.Input(shape=(timesteps, features)))"
             )
     k = keras()
-    layer_class = getattr(k.layers, _LAYER_CLASSES[cell])
     return k.Sequential(
         [
             k.Input(shape=(timesteps, features), name="sequence"),
-            layer_class(units, name=cell, **layer_kwargs),
+            _recurrent_layer(cell, units, **layer_kwargs),
         ],
         name=f"{cell}_model",
     )
@@ -119,7 +121,7 @@ def keras_count_params(
     kwargs: dict[str, Any] = {"use_bias": use_bias}
     if cell == "gru":
         kwargs["reset_after"] = reset_after
-    layer = getattr(keras().layers, _LAYER_CLASSES[cell])(units, name=cell, **kwargs)
+    layer = _recurrent_layer(cell, units, **kwargs)
     layer.build((None, None, features))
     return int(layer.count_params())
 
