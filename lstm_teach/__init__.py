@@ -8,8 +8,9 @@ Layers, each importing only the ones before it:
 - ``diagrams``: matplotlib pictures drawn from the arithmetic and the reference;
 - ``widgets``: ipywidgets explorers, thin glue over the diagrams.
 
-``import lstm_teach`` loads the first two. The rest are reachable from here too, but
-each module (and TensorFlow, matplotlib or ipywidgets) loads only when first used.
+``import lstm_teach`` loads the first two. The rest are reachable from here too (and
+listed by ``dir``, so tab completion offers them), but each module (and TensorFlow,
+matplotlib or ipywidgets) loads only when first used.
 """
 
 from __future__ import annotations
@@ -18,9 +19,12 @@ from importlib import import_module
 from typing import Any
 
 from lstm_teach.counting import (
+    CELL_KINDS,
     CELLS,
     CONVENTIONS,
     GATES,
+    CellKind,
+    LayerSpec,
     ParamRow,
     ParamTable,
     count_params,
@@ -44,6 +48,7 @@ _LAZY = {
     "gate_weights": "keras_bridge",
     "keras": "keras_bridge",
     "keras_count_params": "keras_bridge",
+    "keras_layer": "keras_bridge",
     "keras_lstm_forward": "keras_bridge",
     "keras_output": "keras_bridge",
     "lstm_weights": "keras_bridge",
@@ -53,10 +58,13 @@ _LAZY = {
 
 __all__ = [
     "CELLS",
+    "CELL_KINDS",
     "CONVENTIONS",
     "GATES",
+    "CellKind",
     "GateStep",
     "LSTMResult",
+    "LayerSpec",
     "ParamRow",
     "ParamTable",
     "Step",
@@ -70,8 +78,13 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    """Load a Keras-bridge function on first use, keeping TensorFlow out of the import."""
+    """Load a lazily imported name on first use, keeping TensorFlow out of the import."""
     if name in _LAZY:
         module = import_module(f"lstm_teach.{_LAZY[name]}")
         return getattr(module, name)
     raise AttributeError(f"module 'lstm_teach' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    """Every name, the lazily loaded ones included, so tab completion offers them."""
+    return sorted({*globals(), *_LAZY})

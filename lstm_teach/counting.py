@@ -4,23 +4,72 @@ An LSTM layer has four gate paths (i, f, c, o). Each path owns one column block 
 the kernel (features × units), of the recurrent kernel (units × units) and of the
 bias (units), so the layer has 4·(features·units + units·units + units) parameters.
 GRU has three paths, SimpleRNN one. PyTorch keeps a second bias vector per layer.
+
+`LayerSpec` describes one layer (cell, units, features, use_bias, convention,
+reset_after), checks itself once, and answers everything else in the package asks:
+its weights, count, formula and gate names. The keyword functions `count_params`,
+`param_table` and `formula` are the same answers for learners typing in a notebook.
+
+>>> count_params(1, 1)          # the seed's first case
+12
+>>> count_params(1, 2)          # one more feature adds one kernel row of 4
+16
+>>> LayerSpec(units=1, features=2).shapes["kernel"]
+(2, 4)
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from types import MappingProxyType
 
 from lstm_teach import _checks
 
-CELLS = ("lstm", "gru", "simple_rnn")
-CONVENTIONS = ("keras", "pytorch")
 
+@dataclass(frozen=True)
+class CellKind:
+    """What the package knows about one kind of recurrent cell, defined once.
+
+    `gates` lists the paths in the order Keras lays out their column blocks;
+    `gate_names` says what each letter stands for; `title` is also the Keras class name.
+    """
+
+    name: str
+    title: str
+    gates: tuple[str, ...]
+    gate_names: tuple[str, ...]
+    torch_class: str
+    article: str
+
+    @property
+    def paths(self) -> int:
+        """How many gate paths, each with its own weight blocks."""
+        return len(self.gates)
+
+
+#: Every cell the package counts, by the name used in its arguments.
+CELL_KINDS: Mapping[str, CellKind] = MappingProxyType({
+    "lstm": CellKind(
+        "lstm", "LSTM", ("i", "f", "c", "o"),
+        ("input gate", "forget gate", "candidate (tanh)", "output gate"), "nn.LSTM", "An",
+    ),
+    "gru": CellKind(
+        "gru", "GRU", ("z", "r", "h"),
+        ("update gate", "reset gate", "candidate (tanh)"), "nn.GRU", "A",
+    ),
+    "simple_rnn": CellKind(
+        "simple_rnn", "SimpleRNN", ("h",), ("new state (tanh)",), "nn.RNN", "A",
+    ),
+})
+CELLS = tuple(CELL_KINDS)
+CONVENTIONS = ("keras", "pytorch")
 #: Paths through each cell, in the order Keras lays out their column blocks.
-GATES: dict[str, tuple[str, ...]] = {
-    "lstm": ("i", "f", "c", "o"),
-    "gru": ("z", "r", "h"),
-    "simple_rnn": ("h",),
-}
+GATES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {name: kind.gates for name, kind in CELL_KINDS.items()}
+)
 
 
 @dataclass(frozen=True)
@@ -34,16 +83,180 @@ class ParamRow:
 
 
 @dataclass(frozen=True)
+class LayerSpec:
+    """One recurrent layer's description: checked on creation, then asked for its numbers.
+
+    >>> layer = LayerSpec(units=2, features=3)
+    >>> layer.count, layer.gates
+    (48, ('i', 'f', 'c', 'o'))
+    >>> [row.shape for row in layer.rows]
+    [(3, 8), (2, 8), (8,)]
+    >>> layer.replace(convention="pytorch").count   # a second bias vector: 4·2 more
+    56
+    """
+
+    units: int
+    features: int
+    cell: str = "lstm"
+    use_bias: bool = True
+    convention: str = "keras"
+    reset_after: bool = True
+
+    def __post_init__(self) -> None:
+        checked = {
+            "units": _checks.positive_int("units", self.units),
+            "features": _checks.positive_int("features", self.features),
+            "cell": _checks.choice("cell", self.cell, CELLS),
+            "use_bias": _checks.flag("use_bias", self.use_bias),
+            "convention": _checks.choice("convention", self.convention, CONVENTIONS),
+            "reset_after": _checks.flag("reset_after", self.reset_after),
+        }
+        if not checked["reset_after"] and checked["cell"] != "gru":
+            raise ValueError(
+                f"reset_after applies to cell='gru' only; leave it True for "
+                f"cell={checked['cell']!r}"
+            )
+        if not checked["reset_after"] and checked["convention"] == "pytorch":
+            raise ValueError(
+                "reset_after=False exists only in Keras; PyTorch's GRU always resets after "
+                "the matrix product, so use reset_after=True with convention='pytorch'"
+            )
+        for name, value in checked.items():  # NumPy ints and bools become plain ones
+            object.__setattr__(self, name, value)
+
+    def replace(self, **changes: object) -> LayerSpec:
+        """The same layer with some settings changed (checked again)."""
+        return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
+
+    @property
+    def kind(self) -> CellKind:
+        return CELL_KINDS[self.cell]
+
+    @property
+    def gates(self) -> tuple[str, ...]:
+        return self.kind.gates
+
+    @property
+    def keras(self) -> bool:
+        """True for Keras' names and layout, False for PyTorch's."""
+        return self.convention == "keras"
+
+    @property
+    def bias_vectors(self) -> int:
+        """Bias vectors per path: 0, 1, or 2 (PyTorch, and Keras' GRU with reset_after)."""
+        if not self.use_bias:
+            return 0
+        return 2 if not self.keras or (self.cell == "gru" and self.reset_after) else 1
+
+    @cached_property
+    def rows(self) -> tuple[ParamRow, ...]:
+        """Every weight tensor, in the order the framework lists them."""
+        units, features = self.units, self.features
+        paths = self.kind.paths
+        width = paths * units
+        blocks = f"{paths}·units" if paths > 1 else "units"
+        if self.keras:
+            rows = [
+                ParamRow("kernel", (features, width), features * width,
+                         f"features × {blocks} = {features} × {width}"),
+                ParamRow("recurrent_kernel", (units, width), units * width,
+                         f"units × {blocks} = {units} × {width}"),
+            ]
+            if self.bias_vectors == 2:
+                rows.append(ParamRow("bias", (2, width), 2 * width,
+                                     f"2 × {blocks} = 2 × {width} (input and recurrent bias)"))
+            elif self.bias_vectors == 1:
+                rows.append(ParamRow("bias", (width,), width, f"{blocks} = {width}"))
+            return tuple(rows)
+        rows = [
+            ParamRow("weight_ih_l0", (width, features), width * features,
+                     f"{blocks} × features = {width} × {features}"),
+            ParamRow("weight_hh_l0", (width, units), width * units,
+                     f"{blocks} × units = {width} × {units}"),
+        ]
+        if self.use_bias:
+            rows.append(ParamRow("bias_ih_l0", (width,), width, f"{blocks} = {width}"))
+            rows.append(ParamRow("bias_hh_l0", (width,), width, f"{blocks} = {width}"))
+        return tuple(rows)
+
+    @property
+    def shapes(self) -> dict[str, tuple[int, ...]]:
+        """Each weight's shape by its name."""
+        return {row.name: row.shape for row in self.rows}
+
+    @property
+    def path_shapes(self) -> dict[str, tuple[int, ...]]:
+        """Each weight's slice that belongs to one gate path, by weight name.
+
+        Keras keeps the paths side by side along the last axis, PyTorch along the first,
+        so a path's slice is the weight's shape with that axis cut to units.
+
+        >>> LayerSpec(units=1, features=2).path_shapes   # Keras 2 called these *_c, *_i, …
+        {'kernel': (2, 1), 'recurrent_kernel': (1, 1), 'bias': (1,)}
+        """
+        if self.keras:
+            return {row.name: (*row.shape[:-1], self.units) for row in self.rows}
+        return {row.name: (self.units, *row.shape[1:]) for row in self.rows}
+
+    @property
+    def count(self) -> int:
+        """Number of trainable parameters."""
+        return sum(row.count for row in self.rows)
+
+    @property
+    def formula(self) -> str:
+        """The formula in symbols, then with these numbers filled in, then its value."""
+        units, features, paths = self.units, self.features, self.kind.paths
+        if self.bias_vectors == 0:
+            symbols, numbers = "", ""
+        elif self.bias_vectors == 2:
+            symbols, numbers = " + 2·units", f" + 2·{units}"
+        else:
+            symbols, numbers = " + units", f" + {units}"
+        symbolic = f"features·units + units·units{symbols}"
+        numeric = f"{features}·{units} + {units}·{units}{numbers}"
+        if paths > 1:
+            symbolic, numeric = f"{paths}·({symbolic})", f"{paths}·({numeric})"
+        return f"{symbolic} = {numeric} = {self.count}"
+
+    @property
+    def table(self) -> ParamTable:
+        return ParamTable(self)
+
+
+@dataclass(frozen=True)
 class ParamTable:
     """Every weight tensor of one layer, then the total; prints as a table."""
 
-    cell: str
-    convention: str
-    units: int
-    features: int
-    rows: tuple[ParamRow, ...]
-    total: int
-    formula: str
+    layer: LayerSpec
+
+    @property
+    def cell(self) -> str:
+        return self.layer.cell
+
+    @property
+    def convention(self) -> str:
+        return self.layer.convention
+
+    @property
+    def units(self) -> int:
+        return self.layer.units
+
+    @property
+    def features(self) -> int:
+        return self.layer.features
+
+    @property
+    def rows(self) -> tuple[ParamRow, ...]:
+        return self.layer.rows
+
+    @property
+    def total(self) -> int:
+        return self.layer.count
+
+    @property
+    def formula(self) -> str:
+        return self.layer.formula
 
     def __str__(self) -> str:
         header = ("weight", "shape", "count", "where the count comes from")
@@ -52,7 +265,7 @@ class ParamTable:
         lines = [header, *body, footer]
         widths = [max(len(line[column]) for line in lines) for column in range(3)]
         title = (
-            f"{_CELL_TITLES[self.cell]} ({self.convention} convention), "
+            f"{self.layer.kind.title} ({self.convention} convention), "
             f"units={self.units}, features={self.features}"
         )
 
@@ -70,95 +283,6 @@ class ParamTable:
         printer.text(str(self))  # type: ignore[attr-defined]
 
 
-_CELL_TITLES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
-
-
-def _check(
-    units: object,
-    features: object,
-    cell: object,
-    use_bias: object,
-    convention: object,
-    reset_after: object,
-) -> tuple[int, int, str, bool, str, bool]:
-    units = _checks.positive_int("units", units)
-    features = _checks.positive_int("features", features)
-    cell = _checks.choice("cell", cell, CELLS)
-    use_bias = _checks.flag("use_bias", use_bias)
-    convention = _checks.choice("convention", convention, CONVENTIONS)
-    reset_after = _checks.flag("reset_after", reset_after)
-    if not reset_after and cell != "gru":
-        raise ValueError(
-            f"reset_after applies to cell='gru' only; leave it True for cell={cell!r}"
-        )
-    if not reset_after and convention == "pytorch":
-        raise ValueError(
-            "reset_after=False exists only in Keras; PyTorch's GRU always resets after "
-            "the matrix product, so use reset_after=True with convention='pytorch'"
-        )
-    return units, features, cell, use_bias, convention, reset_after
-
-
-def _rows(
-    units: int, features: int, cell: str, use_bias: bool, convention: str, reset_after: bool
-) -> tuple[ParamRow, ...]:
-    gates = len(GATES[cell])
-    width = gates * units
-    blocks = f"{gates}·units" if gates > 1 else "units"
-    if convention == "keras":
-        rows = [
-            ParamRow(
-                "kernel", (features, width), features * width,
-                f"features × {blocks} = {features} × {width}",
-            ),
-            ParamRow(
-                "recurrent_kernel", (units, width), units * width,
-                f"units × {blocks} = {units} × {width}",
-            ),
-        ]
-        if use_bias and cell == "gru" and reset_after:
-            rows.append(ParamRow(
-                "bias", (2, width), 2 * width,
-                f"2 × {blocks} = 2 × {width} (input and recurrent bias)",
-            ))
-        elif use_bias:
-            rows.append(ParamRow("bias", (width,), width, f"{blocks} = {width}"))
-    else:
-        rows = [
-            ParamRow(
-                "weight_ih_l0", (width, features), width * features,
-                f"{blocks} × features = {width} × {features}",
-            ),
-            ParamRow(
-                "weight_hh_l0", (width, units), width * units,
-                f"{blocks} × units = {width} × {units}",
-            ),
-        ]
-        if use_bias:
-            rows.append(ParamRow("bias_ih_l0", (width,), width, f"{blocks} = {width}"))
-            rows.append(ParamRow("bias_hh_l0", (width,), width, f"{blocks} = {width}"))
-    return tuple(rows)
-
-
-def _formula(
-    units: int, features: int, cell: str, use_bias: bool, convention: str, reset_after: bool,
-    total: int,
-) -> str:
-    gates = len(GATES[cell])
-    two_biases = use_bias and (convention == "pytorch" or (cell == "gru" and reset_after))
-    if not use_bias:
-        symbols, numbers = "", ""
-    elif two_biases:
-        symbols, numbers = " + 2·units", f" + 2·{units}"
-    else:
-        symbols, numbers = " + units", f" + {units}"
-    symbolic = f"features·units + units·units{symbols}"
-    numeric = f"{features}·{units} + {units}·{units}{numbers}"
-    if gates > 1:
-        symbolic, numeric = f"{gates}·({symbolic})", f"{gates}·({numeric})"
-    return f"{symbolic} = {numeric} = {total}"
-
-
 def param_table(
     units: int,
     features: int,
@@ -172,19 +296,12 @@ def param_table(
 
     Keras names and shapes are used by default; convention="pytorch" gives the names
     and (transposed) shapes of torch.nn.LSTM / GRU / RNN, including the second bias.
+
+    >>> table = param_table(1, 1)
+    >>> [(row.name, row.shape, row.count) for row in table.rows], table.total
+    ([('kernel', (1, 4), 4), ('recurrent_kernel', (1, 4), 4), ('bias', (4,), 4)], 12)
     """
-    checked = _check(units, features, cell, use_bias, convention, reset_after)
-    rows = _rows(*checked)
-    total = sum(row.count for row in rows)
-    return ParamTable(
-        cell=checked[2],
-        convention=checked[4],
-        units=checked[0],
-        features=checked[1],
-        rows=rows,
-        total=total,
-        formula=_formula(*checked, total=total),
-    )
+    return LayerSpec(units, features, cell, use_bias, convention, reset_after).table
 
 
 def count_params(
@@ -201,11 +318,15 @@ def count_params(
     For the default LSTM in Keras: 4·(features·units + units·units + units).
     Timesteps never appear: the same weights are reused at every step.
     reset_after applies to cell="gru" only (Keras keeps a (2, 3·units) bias when True).
+
+    >>> count_params(1, 1), count_params(1, 1, use_bias=False)
+    (12, 8)
+    >>> count_params(1, 1, cell="gru", reset_after=False)     # three paths of 1 + 1 + 1
+    9
+    >>> count_params(1, 1, convention="pytorch")   # PyTorch keeps two bias vectors
+    16
     """
-    return param_table(
-        units, features, cell=cell, use_bias=use_bias,
-        convention=convention, reset_after=reset_after,
-    ).total
+    return LayerSpec(units, features, cell, use_bias, convention, reset_after).count
 
 
 def formula(
@@ -217,8 +338,9 @@ def formula(
     convention: str = "keras",
     reset_after: bool = True,
 ) -> str:
-    """The parameter formula in symbols, then with these numbers filled in, then its value."""
-    return param_table(
-        units, features, cell=cell, use_bias=use_bias,
-        convention=convention, reset_after=reset_after,
-    ).formula
+    """The parameter formula in symbols, then with these numbers filled in, then its value.
+
+    >>> formula(1, 2)
+    '4·(features·units + units·units + units) = 4·(2·1 + 1·1 + 1) = 16'
+    """
+    return LayerSpec(units, features, cell, use_bias, convention, reset_after).formula

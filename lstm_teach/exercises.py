@@ -22,15 +22,12 @@ import textwrap
 from dataclasses import dataclass
 
 from lstm_teach import _checks
-from lstm_teach.counting import CELLS, GATES
+from lstm_teach.counting import LayerSpec
 
 #: The weights of a Keras LSTM layer that diagnose_shape asks about.
-WEIGHTS = ("kernel", "recurrent_kernel", "bias")
+WEIGHTS = tuple(LayerSpec(1, 1).shapes)
 
 _WIDTH = 88
-_CELL_NAMES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
-_ARTICLES = {"lstm": "An", "gru": "A", "simple_rnn": "A"}
-_TORCH_NAMES = {"lstm": "nn.LSTM", "gru": "nn.GRU", "simple_rnn": "nn.RNN"}
 
 
 @dataclass(frozen=True)
@@ -123,18 +120,14 @@ def _bias_terms(symbol: str, size: int, vectors: int) -> tuple[tuple[str, str, i
 
 
 def _count_slips(
-    units: int,
-    features: int,
-    cell: str,
-    use_bias: bool,
-    timesteps: int | None,
-    bidirectional: bool,
+    layer: LayerSpec, timesteps: int | None, bidirectional: bool,
 ) -> tuple[_Formula, list[_CountSlip]]:
     """The right formula, then every recognised slip; the first match is the one named."""
-    u, f = units, features
-    paths = len(GATES[cell])
-    vectors = (2 if cell == "gru" else 1) if use_bias else 0
-    name = _CELL_NAMES[cell]
+    u, f, cell, use_bias = layer.units, layer.features, layer.cell, layer.use_bias
+    kind = layer.kind
+    paths = kind.paths
+    vectors = layer.bias_vectors
+    name = kind.title
     twice = (_constant(2),) if bidirectional else ()
     per_path = (_constant(paths),) if paths > 1 else ()
     kernel = _term("features·units", f, u)
@@ -180,7 +173,7 @@ def _count_slips(
             "layers. Each has its own units × units recurrent blocks; no weight connects "
             "the forward layer's h to the backward one's.",
         ))
-    if features > 1:
+    if f > 1:
         slips.append(_CountSlip(
             "per_feature",
             count(_term("units", u), recurrent, *bias, extra=(_term("features", f),)),
@@ -211,7 +204,7 @@ def _count_slips(
             "two_biases",
             count(kernel, recurrent, _term("2·units", 2, u)),
             "counted two bias vectors per path, as PyTorch does",
-            f"That is the count of PyTorch's {_TORCH_NAMES[cell]}, which keeps bias_ih and "
+            f"That is the count of PyTorch's {kind.torch_class}, which keeps bias_ih and "
             f"bias_hh. A Keras {name} keeps a single bias: one number per unit per path.",
         ))
     if use_bias and cell == "gru":
@@ -227,7 +220,7 @@ def _count_slips(
             "one_path",
             count(kernel, recurrent, *bias, paths_used=1),
             f"counted one path only (the factor {paths} is missing)",
-            f"{_ARTICLES[cell]} {name} has {paths} paths ({', '.join(GATES[cell])}) and "
+            f"{kind.article} {name} has {paths} paths ({', '.join(kind.gates)}) and "
             "each has its own kernel, recurrent kernel and bias blocks.",
         ))
     if cell == "lstm":
@@ -302,16 +295,13 @@ def diagnose_count(
     one_path, wrong_paths, swapped, no_recurrent.
     """
     answer = _count_answer(answer)
-    units = _checks.positive_int("units", units)
-    features = _checks.positive_int("features", features)
-    cell = _checks.choice("cell", cell, CELLS)
-    use_bias = _checks.flag("use_bias", use_bias)
+    layer = LayerSpec(units, features, cell=cell, use_bias=use_bias)
     bidirectional = _checks.flag("bidirectional", bidirectional)
     if timesteps is not None:
         timesteps = _checks.positive_int("timesteps", timesteps)
 
-    right, slips = _count_slips(units, features, cell, use_bias, timesteps, bidirectional)
-    expected = right.value
+    right, slips = _count_slips(layer, timesteps, bidirectional)
+    expected = layer.count * (2 if bidirectional else 1)
     matching = [slip for slip in slips if slip.formula.value == answer]
     if answer == expected:
         message = f"Correct: {answer} = {right.symbols} = {right.numbers}."
@@ -336,10 +326,10 @@ def diagnose_count(
             )
         return Feedback(False, answer, expected, slip.key, message,
                         tuple(other.key for other in others))
-    paths = len(GATES[cell])
+    paths = layer.kind.paths
     bias_hint = (
-        "no bias (use_bias=False)" if not use_bias
-        else "two bias rows, 2·units" if cell == "gru" else "the bias, units"
+        "no bias (use_bias=False)" if not layer.use_bias
+        else "two bias rows, 2·units" if layer.bias_vectors == 2 else "the bias, units"
     )
     times = f"then multiply by the {paths} paths" if paths > 1 else "there is one path"
     message = (
@@ -488,16 +478,10 @@ def diagnose_shape(answer: tuple[int, ...], weight: str, units: int, features: i
     """
     answer = _shape_answer(answer)
     weight = _checks.choice("weight", weight, WEIGHTS)
-    units = _checks.positive_int("units", units)
-    features = _checks.positive_int("features", features)
-
-    width = 4 * units
-    expected = {
-        "kernel": (features, width),
-        "recurrent_kernel": (units, width),
-        "bias": (width,),
-    }[weight]
-    matching = [slip for slip in _shape_slips(weight, units, features) if answer in slip.shapes]
+    layer = LayerSpec(units, features)
+    expected = layer.shapes[weight]
+    matching = [slip for slip in _shape_slips(weight, layer.units, layer.features)
+                if answer in slip.shapes]
     rule, reason = _RIGHT_SHAPES[weight]
     if answer == expected:
         noun = weight.replace("_", " ")

@@ -17,11 +17,10 @@ from typing import Any
 
 import numpy as np
 
-from lstm_teach import _checks, counting
-from lstm_teach.counting import CELLS, GATES
+from lstm_teach import _checks
+from lstm_teach.counting import CELL_KINDS, CELLS, GATES, LayerSpec
 from lstm_teach.reference import LSTMResult, lstm_forward
 
-_LAYER_CLASSES = {"lstm": "LSTM", "gru": "GRU", "simple_rnn": "SimpleRNN"}
 SUMMARY_WIDTH = 72
 
 
@@ -59,7 +58,27 @@ def _timesteps(value: object) -> int | None:
 
 def _recurrent_layer(cell: str, units: int, **layer_kwargs: Any) -> Any:
     """A fresh, unbuilt Keras layer of this cell, named after it (stable in summaries)."""
-    return getattr(keras().layers, _LAYER_CLASSES[cell])(units, name=cell, **layer_kwargs)
+    return getattr(keras().layers, CELL_KINDS[cell].title)(units, name=cell, **layer_kwargs)
+
+
+def keras_layer(layer: LayerSpec) -> Any:
+    """The Keras layer a LayerSpec describes, built for its features (any batch, any length).
+
+    Only Keras' own convention has a Keras layer: a PyTorch-convention spec is refused.
+    """
+    if not isinstance(layer, LayerSpec):
+        raise TypeError(f"layer must be a lstm_teach.LayerSpec, got {type(layer).__name__}")
+    if not layer.keras:
+        raise ValueError(
+            "layer must use convention='keras' to be built in Keras; PyTorch's layout "
+            "(two bias vectors, transposed weights) has no Keras layer"
+        )
+    kwargs: dict[str, Any] = {"use_bias": layer.use_bias}
+    if layer.cell == "gru":
+        kwargs["reset_after"] = layer.reset_after
+    built = _recurrent_layer(layer.cell, layer.units, **kwargs)
+    built.build((None, None, layer.features))
+    return built
 
 
 def build_rnn(
@@ -116,14 +135,8 @@ def keras_count_params(
     The layer is built for inputs of `features` features (any batch, any length) without
     wrapping it in a model: the same weights, in a third less time.
     """
-    # The arithmetic's own checks apply unchanged: the same settings are accepted.
-    counting.param_table(units, features, cell=cell, use_bias=use_bias, reset_after=reset_after)
-    kwargs: dict[str, Any] = {"use_bias": use_bias}
-    if cell == "gru":
-        kwargs["reset_after"] = reset_after
-    layer = _recurrent_layer(cell, units, **kwargs)
-    layer.build((None, None, features))
-    return int(layer.count_params())
+    layer = LayerSpec(units, features, cell, use_bias, "keras", reset_after)
+    return int(keras_layer(layer).count_params())
 
 
 def _lstm_cell(layer: object) -> Any:

@@ -14,14 +14,13 @@ from __future__ import annotations
 
 import base64
 import html
-import io
 from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
-from matplotlib.image import imread, imsave
 
-from lstm_teach import _checks, counting, diagrams
+from lstm_teach import _checks, diagrams
+from lstm_teach.counting import CELL_KINDS, LayerSpec
 from lstm_teach.reference import Step, lstm_forward
 
 #: Control bounds of param_explorer (the diagrams are sized for them).
@@ -29,7 +28,7 @@ MAX_UNITS = 8
 MAX_FEATURES = 8
 MAX_TIMESTEPS = 10
 
-_CELL_OPTIONS = [("LSTM", "lstm"), ("GRU", "gru"), ("SimpleRNN", "simple_rnn")]
+_CELL_OPTIONS = [(kind.title, name) for name, kind in CELL_KINDS.items()]
 _WIDE = widgets.Layout(width="320px")
 _LABEL_STYLE = {"description_width": "110px"}
 
@@ -37,27 +36,6 @@ _LABEL_STYLE = {"description_width": "110px"}
 def _picture() -> widgets.Image:
     """An Image shown at its own pixel size (stretching it would blur the diagram)."""
     return widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
-
-
-def _trim(image: np.ndarray, margin: int = 8) -> np.ndarray:
-    """Cut the blank rows below a picture (a diagram sized for the largest settings)."""
-    inked = np.flatnonzero((image < 0.99).any(axis=(1, 2)))
-    if inked.size == 0:
-        return image
-    return image[: min(image.shape[0], inked[-1] + 1 + margin)]
-
-
-def _stack_pngs(*pictures: bytes) -> bytes:
-    """One PNG holding the given PNGs one above the other, on white."""
-    images = [_trim(imread(io.BytesIO(picture), format="png")[..., :3]) for picture in pictures]
-    width = max(image.shape[1] for image in images)
-    padded = [
-        np.pad(image, ((0, 0), (0, width - image.shape[1]), (0, 0)), constant_values=1.0)
-        for image in images
-    ]
-    buffer = io.BytesIO()
-    imsave(buffer, np.concatenate(padded, axis=0), format="png")
-    return buffer.getvalue()
 
 
 def _pre(text: str) -> str:
@@ -126,7 +104,7 @@ class ParamExplorer(_Explorer):
 
         self._grid = diagrams.WeightGrid(MAX_UNITS, MAX_FEATURES)
         self._unrolled = diagrams.UnrolledView(MAX_TIMESTEPS)
-        self._keras_counts: dict[tuple[Any, ...], int] = {}
+        self._keras_counts: dict[LayerSpec, int] = {}
         self._drawn: dict[str, tuple[Any, ...]] = {}
 
         controls = [
@@ -153,36 +131,32 @@ class ParamExplorer(_Explorer):
         ])
         self.refresh()
 
-    def settings(self) -> dict[str, Any]:
-        """The layer settings the controls describe, as count_params keyword arguments."""
-        return {
-            "units": self.units.value,
-            "features": self.features.value,
-            "cell": self.cell.value,
-            "use_bias": self.use_bias.value,
-            "convention": self.convention.value,
-            "reset_after": self.reset_after.value if self._reset_after_applies() else True,
-        }
+    def settings(self) -> LayerSpec:
+        """The layer the controls describe."""
+        return LayerSpec(
+            units=self.units.value,
+            features=self.features.value,
+            cell=self.cell.value,
+            use_bias=self.use_bias.value,
+            convention=self.convention.value,
+            reset_after=self.reset_after.value if self._reset_after_applies() else True,
+        )
 
     def _reset_after_applies(self) -> bool:
         return self.cell.value == "gru" and self.convention.value == "keras"
 
-    def _keras_key(self) -> tuple[Any, ...]:
-        settings = self.settings()
-        return (
-            settings["units"], settings["features"], settings["cell"],
-            settings["use_bias"], settings["reset_after"],
-        )
+    def _keras_key(self) -> LayerSpec:
+        """The Keras layer these settings build: PyTorch's convention changes no Keras layer."""
+        return self.settings().replace(convention="keras")
 
     def refresh(self, change: object = None) -> None:
         """Recompute every view from the controls; diagrams redraw only if their input changed."""
         self.reset_after.disabled = not self._reset_after_applies()
-        settings = self.settings()
-        table = counting.param_table(**settings)
-        units, features, timesteps = settings["units"], settings["features"], self.timesteps.value
+        layer = self.settings()
+        units, features, timesteps = layer.units, layer.features, self.timesteps.value
         self.formula.value = (
-            f"<b style='font-size:120%'>{table.total} parameters</b>"
-            f"&nbsp;&nbsp;<code>{html.escape(table.formula)}</code>"
+            f"<b style='font-size:120%'>{layer.count} parameters</b>"
+            f"&nbsp;&nbsp;<code>{html.escape(layer.formula)}</code>"
         )
         output = f"{timesteps}, {units}" if self.return_sequences.value else f"{units}"
         self.shapes.value = (
@@ -190,19 +164,14 @@ class ParamExplorer(_Explorer):
             f"<code>(batch, {output})</code>"
             f"&nbsp;&nbsp;(timesteps change the shapes, never the count)"
         )
-        self.table.value = _pre(str(table))
-        grid_key = tuple(settings.values())
-        if self._drawn.get("grid") != grid_key:
-            self._grid.update(**settings)
+        self.table.value = _pre(str(layer.table))
+        if self._drawn.get("grid") != (layer,):
+            self._grid.update(layer)
             self.grid_image.value = diagrams.figure_png(self._grid.figure)
-            self._drawn["grid"] = grid_key
-        unrolled_key = (*grid_key, timesteps, self.return_sequences.value)
+            self._drawn["grid"] = (layer,)
+        unrolled_key = (layer, timesteps, self.return_sequences.value)
         if self._drawn.get("unrolled") != unrolled_key:
-            self._unrolled.update(
-                units, features, timesteps, return_sequences=self.return_sequences.value,
-                cell=settings["cell"], use_bias=settings["use_bias"],
-                convention=settings["convention"], reset_after=settings["reset_after"],
-            )
+            self._unrolled.update(layer, timesteps, return_sequences=self.return_sequences.value)
             self.unrolled_image.value = diagrams.figure_png(self._unrolled.figure)
             self._drawn["unrolled"] = unrolled_key
         self._show_check()
@@ -211,21 +180,21 @@ class ParamExplorer(_Explorer):
         """Build a real Keras layer for these settings (once) and show its count."""
         from lstm_teach.keras_bridge import keras_count_params
 
-        key = self._keras_key()
-        if key not in self._keras_counts:
-            units, features, cell, use_bias, reset_after = key
-            self._keras_counts[key] = keras_count_params(
-                units, features, cell=cell, use_bias=use_bias, reset_after=reset_after
+        layer = self._keras_key()
+        if layer not in self._keras_counts:
+            self._keras_counts[layer] = keras_count_params(
+                layer.units, layer.features, cell=layer.cell, use_bias=layer.use_bias,
+                reset_after=layer.reset_after,
             )
         self._show_check()
-        return self._keras_counts[key]
+        return self._keras_counts[layer]
 
     def _show_check(self) -> None:
         keras_count = self._keras_counts.get(self._keras_key())
         if keras_count is None:
             self.check_result.value = "<i>not yet checked with Keras for these settings</i>"
             return
-        ours = counting.count_params(**self.settings())
+        ours = self.settings().count
         if self.convention.value == "pytorch":
             self.check_result.value = (
                 f"Keras layer: {keras_count}; PyTorch keeps a second bias: {ours}"
@@ -236,15 +205,14 @@ class ParamExplorer(_Explorer):
             self.check_result.value = f"✘ Keras says {keras_count}, formula says {ours}"
 
     def static_png(self) -> bytes:
-        return _stack_pngs(self.grid_image.value, self.unrolled_image.value)
+        return diagrams.figure_png(self._grid.figure, self._unrolled.figure)
 
     def describe(self) -> str:
-        settings = self.settings()
+        layer = self.settings()
         return (
-            f"param_explorer: {settings['cell']} ({settings['convention']}), "
-            f"units={settings['units']}, features={settings['features']}, "
-            f"timesteps={self.timesteps.value} → "
-            f"{counting.count_params(**settings)} parameters"
+            f"param_explorer: {layer.cell} ({layer.convention}), "
+            f"units={layer.units}, features={layer.features}, "
+            f"timesteps={self.timesteps.value} → {layer.count} parameters"
         )
 
 
@@ -331,7 +299,7 @@ class CellStepper(_Explorer):
         x, kernel, h0, c0 = self.inputs()
         run = lstm_forward(x, kernel, self.recurrent_kernel, self.bias, h0, c0, trace=True)
         self.step = run.trace[0]
-        self._diagram.update(1, self.features.value, self.step)
+        self._diagram.update(LayerSpec(1, self.features.value), self.step)
         self.image.value = diagrams.figure_png(self._diagram.figure)
         self.result.value = (
             f"NumPy reference: C<sub>t</sub> = {run.c.item():+.4f}, "
@@ -466,6 +434,7 @@ class TimeStepper(_Explorer):
         self.bias = None if bias is None else np.asarray(bias, dtype=float)
         self.timesteps, self.features = x.shape[1], x.shape[2]
         self.units = self.run.h.shape[1]
+        self._layer = LayerSpec(self.units, self.features, use_bias=bias is not None)
 
         self.t = widgets.IntSlider(1, min=1, max=self.timesteps, description="timestep t",
                                    style=_LABEL_STYLE, layout=_WIDE)
@@ -502,10 +471,10 @@ class TimeStepper(_Explorer):
     def refresh(self, change: object = None) -> None:
         """Show the chosen step: redraw the cell's numbers and move the time marker."""
         step = self.step()
-        self._diagram.update(self.units, self.features, step)
-        self.cell_image.value = diagrams.quick_png(self._diagram.figure)
+        self._diagram.update(self._layer, step)
+        self.cell_image.value = diagrams.figure_png(self._diagram.figure)
         self._over_time.mark(self.t.value)
-        self.time_image.value = self._over_time.png()
+        self.time_image.value = diagrams.figure_png(self._over_time.figure)
         self.values.value = _pre(self._values_text(step))
         self._show_check()
 
@@ -541,7 +510,7 @@ class TimeStepper(_Explorer):
             )
 
     def static_png(self) -> bytes:
-        return _stack_pngs(self.cell_image.value, self.time_image.value)
+        return diagrams.figure_png(self._diagram.figure, self._over_time.figure)
 
     def describe(self) -> str:
         step = self.step()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import math
 import re
 
 import pytest
@@ -122,3 +124,51 @@ def test_bad_input_is_rejected_with_a_message_naming_the_argument(kwargs, error,
     for function in (lt.count_params, lt.param_table, lt.formula):
         with pytest.raises(error, match=re.escape(words)):
             function(units, features, **arguments)
+
+
+# ---------------------------------------------------------------- LayerSpec
+
+
+def test_layer_spec_is_checked_once_and_normalises_numpy_values():
+    import numpy as np
+
+    layer = lt.LayerSpec(np.int64(3), np.int32(2), use_bias=np.bool_(True))
+    assert (type(layer.units), type(layer.features), type(layer.use_bias)) == (int, int, bool)
+    assert layer == lt.LayerSpec(3, 2)
+    assert hash(layer) == hash(lt.LayerSpec(3, 2))  # usable as a cache key
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        layer.units = 4  # type: ignore[misc]
+    with pytest.raises(ValueError, match="units must be a whole number >= 1"):
+        layer.replace(units=0)
+    with pytest.raises(ValueError, match="reset_after applies to cell='gru' only"):
+        layer.replace(reset_after=False)
+
+
+def test_layer_spec_answers_what_the_keyword_functions_answer():
+    for settings in [{}, {"cell": "gru"}, {"cell": "gru", "reset_after": False},
+                     {"convention": "pytorch"}, {"use_bias": False, "cell": "simple_rnn"}]:
+        layer = lt.LayerSpec(3, 5, **settings)
+        assert layer.count == lt.count_params(3, 5, **settings)
+        assert layer.formula == lt.formula(3, 5, **settings)
+        assert layer.rows == lt.param_table(3, 5, **settings).rows
+        assert layer.shapes == {row.name: row.shape for row in layer.rows}
+        assert layer.gates == lt.GATES[layer.cell]
+
+
+@pytest.mark.parametrize(
+    ("settings", "path_shapes", "bias_vectors"),
+    [
+        ({}, {"kernel": (2, 3), "recurrent_kernel": (3, 3), "bias": (3,)}, 1),
+        ({"cell": "gru"}, {"kernel": (2, 3), "recurrent_kernel": (3, 3), "bias": (2, 3)}, 2),
+        ({"convention": "pytorch"},
+         {"weight_ih_l0": (3, 2), "weight_hh_l0": (3, 3), "bias_ih_l0": (3,),
+          "bias_hh_l0": (3,)}, 2),
+        ({"use_bias": False}, {"kernel": (2, 3), "recurrent_kernel": (3, 3)}, 0),
+    ],
+)
+def test_one_path_owns_a_units_wide_slice_of_every_weight(settings, path_shapes, bias_vectors):
+    layer = lt.LayerSpec(3, 2, **settings)
+    assert layer.path_shapes == path_shapes
+    assert layer.bias_vectors == bias_vectors
+    slices = sum(math.prod(shape) for shape in path_shapes.values())
+    assert slices * layer.kind.paths == layer.count  # the paths' slices tile every weight

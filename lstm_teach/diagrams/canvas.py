@@ -1,0 +1,281 @@
+"""What every diagram shares: colours, a blank figure measured in points, a base class
+with drawing helpers, and the one function that turns figures into PNG bytes.
+
+Every diagram's figure has a single Axes filling it whose data coordinates are points
+from the lower-left corner, with fixed limits: artists are placed where the layout says,
+and nothing recomputes data limits. Text is drawn with `lettering.Label`.
+"""
+
+from __future__ import annotations
+
+import io
+import numbers
+import weakref
+from collections.abc import Mapping
+from types import MappingProxyType
+
+import numpy as np
+from matplotlib.artist import Artist
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, FancyArrowPatch
+from PIL import Image as PILImage
+
+from lstm_teach import _checks
+from lstm_teach.counting import CELL_KINDS
+from lstm_teach.diagrams.lettering import Label, Lettering, figure_text
+
+#: Okabe-Ito colours by gate position (blue, orange, yellow, reddish purple): their grey
+#: levels differ too, and the letter on or above each block names the gate anyway.
+GATE_COLOURS = ("#0072B2", "#E69F00", "#F0E442", "#CC79A7")
+#: Letter colour that stays readable on each gate colour.
+LETTER_COLOURS = ("white", "black", "black", "black")
+#: What each gate letter stands for, per cell.
+GATE_NAMES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {name: kind.gate_names for name, kind in CELL_KINDS.items()}
+)
+INK = "#222222"
+MUTED = "#5a5a5a"
+#: Pixels per inch of a diagram at its intended on-screen size (widgets show it so).
+SCREEN_DPI = 80
+#: Pixels per inch of a diagram a notebook cell displays.
+NOTEBOOK_DPI = 100
+#: Largest weight-grid size at which one square per parameter stays visible.
+GRID_LIMIT = 32
+#: Most timesteps a diagram draws legibly.
+TIMESTEP_LIMIT = 20
+
+
+def bounded_int(name: str, value: object, limit: int, why: str) -> int:
+    """A whole number in 1..limit; `why` explains the upper limit in the message."""
+    number = _checks.positive_int(name, value)
+    if number > limit:
+        raise ValueError(f"{name} must be a whole number from 1 to {limit} ({why}), got {number}")
+    return number
+
+
+def tint(colour: str, amount: float) -> tuple[float, float, float]:
+    """The colour mixed with white: amount 0 gives white, 1 gives the colour."""
+    rgb = np.array([int(colour[k:k + 2], 16) / 255.0 for k in (1, 3, 5)])
+    mixed = 1.0 - amount * (1.0 - rgb)
+    return (float(mixed[0]), float(mixed[1]), float(mixed[2]))
+
+
+def two_decimals(value: float) -> str:
+    """A value as shown in the pictures: two decimals."""
+    return f"{value:.2f}"
+
+
+def signed(value: float) -> str:
+    """A value always signed, two decimals, with a true minus sign."""
+    return f"{value + 0.0:+.2f}".replace("-", "−")
+
+
+def subscript(number: int) -> str:
+    """A whole number written with Unicode subscript digits, e.g. 10 -> ₁₀."""
+    return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+# ---------------------------------------------------------------- figures
+
+
+class DiagramFigure(Figure):
+    """A Figure that shows itself in a notebook as a PNG, with a stable text form.
+
+    Notebooks never import pyplot, so without this a Figure would display only as
+    "<Figure size ...>". The text form is the diagram's title, the same in every run.
+    """
+
+    def _repr_png_(self) -> bytes:
+        return figure_png(self, dpi=NOTEBOOK_DPI)
+
+    def __repr__(self) -> str:
+        lines = figure_text(self).splitlines()
+        title = lines[0] if lines else self.get_label() or "empty"
+        return f"<diagram: {title}>"
+
+
+def new_figure(width: float, height: float, **options: object) -> DiagramFigure:
+    """A white DiagramFigure of this size in inches on its own Agg canvas."""
+    figure = DiagramFigure(figsize=(width, height), dpi=SCREEN_DPI, facecolor="white",
+                           **options)  # type: ignore[arg-type]
+    FigureCanvasAgg(figure)
+    return figure
+
+
+def blank_figure(width: float, height: float) -> tuple[Figure, Axes]:
+    """A figure whose one Axes measures positions in points from the lower-left corner.
+
+    The limits are fixed, so artists are placed with add_artist: add_patch would also
+    grow the data limits, measuring every curve of every glyph (about 1 ms a label).
+    """
+    figure = new_figure(width, height)
+    axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
+    axes.set_xlim(0.0, width * 72.0)
+    axes.set_ylim(0.0, height * 72.0)
+    axes.set_autoscale_on(False)
+    axes.set_axis_off()
+    return figure, axes
+
+
+class Picture:
+    """A blank figure in points, the lettering its labels share, and drawing helpers."""
+
+    def __init__(self, width: float, height: float) -> None:
+        self.figure, self._axes = blank_figure(width, height)
+        self._lettering = Lettering()
+        self._width = width * 72.0
+        self._height = height * 72.0
+
+    def _label(self, xy: tuple[float, float], text: str = "", **style: object) -> Label:
+        label = Label(self._lettering, xy, text, **style)  # type: ignore[arg-type]
+        self._axes.add_artist(label)
+        return label
+
+    def _arrow(self, start: tuple[float, float] = (0.0, 0.0),
+               end: tuple[float, float] = (1.0, 1.0), **style: object) -> FancyArrowPatch:
+        style = {
+            "arrowstyle": "-|>", "mutation_scale": 9, "shrinkA": 0, "shrinkB": 0,
+            "color": INK, "linewidth": 1.0, **style,
+        }
+        arrow = FancyArrowPatch(start, end, **style)
+        self._axes.add_artist(arrow)
+        return arrow
+
+    def _line(self, xs: tuple[float, ...], ys: tuple[float, ...], **style: object) -> Line2D:
+        style = {"color": INK, "linewidth": 1.0, "solid_capstyle": "butt", **style}
+        line = Line2D(xs, ys, **style)
+        self._axes.add_artist(line)
+        return line
+
+    def _node(self, x: float, y: float, symbol: str) -> None:
+        """A small circle with an operator (× or +) on it."""
+        self._axes.add_artist(Circle((x, y), 7.0, facecolor="white", edgecolor=INK,
+                                     linewidth=1.0, zorder=3))
+        self._label((x, y), symbol, size=10, style="bold", ha="center", va="center")
+
+    def _headings(self, title_size: float = 12.0) -> tuple[Label, Label]:
+        """Title and subtitle labels centred at the top."""
+        middle = self._width / 2
+        title = self._label((middle, self._height - 8), size=title_size, style="bold",
+                            ha="center", va="top")
+        subtitle = self._label((middle, self._height - 27), size=8.5, color=MUTED,
+                               ha="center", va="top")
+        return title, subtitle
+
+    def _fitted_size(self, label: Label, size: float, room: float) -> float:
+        """The font size, at most `size`, at which the label's longest line fits `room`."""
+        natural = label.width_at(size)
+        return size if natural <= room else size * room / natural
+
+
+# ---------------------------------------------------------------- PNG
+
+
+class _Drawn:
+    """What a figure's canvas holds after its last full draw: at which resolution, the
+    picture without its animated artists, and those artists."""
+
+    def __init__(self, pixels_per_inch: float, background: object,
+                 animated: tuple[Artist, ...]) -> None:
+        self.pixels_per_inch = pixels_per_inch
+        self.background = background
+        self.animated = animated
+
+
+_DRAWN: weakref.WeakKeyDictionary[Figure, _Drawn] = weakref.WeakKeyDictionary()
+
+
+def _resolution(name: str, value: object, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number from {low:g} to {high:g}, got {value!r}")
+    number = float(value)
+    if not low <= number <= high:
+        raise ValueError(f"{name} must be a number from {low:g} to {high:g}, got {value!r}")
+    return number
+
+
+def _draw(figure: Figure, pixels_per_inch: float) -> np.ndarray:
+    """Draw the figure on its Agg canvas at this resolution; return the RGBA pixels.
+
+    A figure that has not changed since its last draw at the same resolution is not
+    drawn again: its picture is restored and only its animated artists (a moving marker,
+    say) are drawn over it. That is what makes a slider that moves a marker cheap.
+    """
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(figure)
+    display_dpi = figure.dpi
+    drawn = _DRAWN.get(figure)
+    unchanged = (not figure.stale and drawn is not None
+                 and drawn.pixels_per_inch == pixels_per_inch)
+    if pixels_per_inch != display_dpi:
+        figure.dpi = pixels_per_inch
+    try:
+        if unchanged:
+            canvas.restore_region(drawn.background)
+        else:
+            canvas.draw()
+            animated = tuple(artist for artist in figure.findobj(Artist)
+                             if artist.get_animated() and artist is not figure)
+            drawn = _Drawn(pixels_per_inch, canvas.copy_from_bbox(figure.bbox), animated)
+            _DRAWN[figure] = drawn
+        renderer = canvas.get_renderer()
+        for artist in drawn.animated:
+            if artist.get_visible():
+                artist.draw(renderer)
+        pixels = np.asarray(canvas.buffer_rgba())
+    finally:
+        if figure.dpi != display_dpi:
+            figure.dpi = display_dpi
+        figure.stale = False  # only the resolution moved, and it is back
+    return pixels
+
+
+def _trim(pixels: np.ndarray, margin: int) -> np.ndarray:
+    """Cut the blank rows below a picture (a diagram sized for its largest settings)."""
+    inked = np.flatnonzero((pixels[..., :3] < 252).any(axis=(1, 2)))
+    if inked.size == 0:
+        return pixels
+    return pixels[: min(pixels.shape[0], inked[-1] + 1 + margin)]
+
+
+def figure_png(*figures: Figure, dpi: float | None = None, density: float = 1.0) -> bytes:
+    """Render figures to PNG bytes: one figure, or several stacked top to bottom.
+
+    dpi sets the size the picture is meant to be seen at, in pixels per inch of the
+    figure (default: the figure's own); density multiplies the pixels for sharp
+    HiDPI screens and projectors (2 gives twice as many in each direction). Stacked
+    figures lose the blank rows below each and are padded to one width on white.
+    Used by every diagram and widget; encodes with light compression, a few ms.
+    """
+    if not figures:
+        raise TypeError("figure_png needs at least one figure")
+    for figure in figures:
+        if not isinstance(figure, Figure):
+            raise TypeError(
+                f"fig must be a matplotlib.figure.Figure, got {type(figure).__name__}"
+            )
+    if dpi is not None:
+        dpi = _resolution("dpi", dpi, 20, 400)
+    density = _resolution("density", density, 0.25, 4)
+    pictures = []
+    for figure in figures:
+        pixels_per_inch = (figure.dpi if dpi is None else dpi) * density
+        _resolution("dpi × density", pixels_per_inch, 20, 800)
+        pixels = _draw(figure, pixels_per_inch)
+        pictures.append(pixels if len(figures) == 1 else _trim(pixels, round(8 * density)))
+    if len(pictures) == 1:
+        rgb = pictures[0][..., :3]
+    else:
+        width = max(picture.shape[1] for picture in pictures)
+        rgb = np.concatenate([
+            np.pad(picture[..., :3], ((0, 0), (0, width - picture.shape[1]), (0, 0)),
+                   constant_values=255)
+            for picture in pictures
+        ])
+    buffer = io.BytesIO()
+    PILImage.fromarray(np.ascontiguousarray(rgb)).save(buffer, format="png", compress_level=1)
+    return buffer.getvalue()

@@ -1,0 +1,351 @@
+"""The weight grid: every parameter of one recurrent layer as a square.
+
+Squares are grouped by weight (kernel, recurrent kernel, bias) and, inside each weight,
+by gate path, one colour and letter per path. Keras stores each weight as (inputs,
+paths·units), so each gate owns a block of columns; PyTorch stores the transpose, so
+each gate owns a block of rows. The number of squares equals the parameter count.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.collections import PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
+
+from lstm_teach.counting import LayerSpec, ParamRow
+from lstm_teach.diagrams.canvas import (
+    GATE_COLOURS,
+    GATE_NAMES,
+    GRID_LIMIT,
+    INK,
+    LETTER_COLOURS,
+    MUTED,
+    Picture,
+    bounded_int,
+)
+from lstm_teach.diagrams.lettering import Lettering
+
+_SQUARE_GID = "param"
+_NO_PATH = Path(np.zeros((1, 2)), [Path.MOVETO], readonly=True)
+_WHY_LIMIT = "one square per parameter must stay visible"
+
+
+def count_squares(fig: Figure, block: str | None = None) -> int:
+    """Number of parameter squares visible in a weight-grid figure.
+
+    Each (weight, gate) pair of the grid is one PolyCollection with gid
+    "param:<weight name>:<gate letter>" holding one square per parameter; block="kernel"
+    (or another weight name) counts that weight's squares only.
+    """
+    if not isinstance(fig, Figure):
+        raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
+    if block is not None and not isinstance(block, str):
+        raise TypeError(f"block must be a weight name such as 'kernel' or None, got {block!r}")
+    total = 0
+    for collection in fig.findobj(PolyCollection):
+        parts = (collection.get_gid() or "").split(":")
+        if parts[0] != _SQUARE_GID or not collection.get_visible():
+            continue
+        if block is None or parts[1] == block:
+            total += len(collection.get_paths())
+    return total
+
+_GRID_INCHES = (7.5, 4.5)
+_GRID_TOP = 258.0  # points: top of the first block (Keras) or of the block labels (PyTorch)
+_GRID_BOTTOM = 40.0  # lowest point the squares may reach, above the caption
+_GRID_RIGHT = 530.0
+_LABEL_SIZE = 8.5
+_LABEL_HEIGHT = 24.0  # two lines of block label
+_BLOCK_GAP = 8.0
+_GATE_GAP = 4.0
+_LARGEST_SQUARE = 22.0
+_LETTERED_SQUARE = 11.0  # squares at least this big carry their gate letter
+_OUTLINED_SQUARE = 5.0  # smaller squares lose their outline, which would only blur them
+
+
+def _gate_squares(
+    left: float, top: float, rows: int, columns: int, size: float,
+    units: int, gate: int, gate_axis: int,
+) -> np.ndarray:
+    """Corners (n, 4, 2) of one gate's squares in a weight block drawn at (left, top).
+
+    gate_axis 1: the gate owns columns gate·units ... (Keras); 0: it owns rows (PyTorch).
+    Gate blocks are separated by a small gap so each gate's squares form one rectangle.
+    """
+    row_index = np.arange(rows)
+    column_index = np.arange(columns)
+    if gate_axis == 1:
+        column_index = column_index[gate * units:(gate + 1) * units]
+        xs = left + column_index * size + (column_index // units) * _GATE_GAP
+        ys = top - (row_index + 1) * size
+    else:
+        row_index = row_index[gate * units:(gate + 1) * units]
+        xs = left + column_index * size
+        ys = top - (row_index + 1) * size - (row_index // units) * _GATE_GAP
+    x, y = np.meshgrid(xs, ys)
+    inset = 0.08 * size
+    x0 = x.ravel() + inset
+    y0 = y.ravel() + inset
+    x1 = x0 + size - 2 * inset
+    y1 = y0 + size - 2 * inset
+    corners = np.stack([np.stack([x0, y0]), np.stack([x1, y0]),
+                        np.stack([x1, y1]), np.stack([x0, y1])])
+    return corners.transpose(2, 0, 1)
+
+
+def _block_label(row: ParamRow) -> str:
+    return f"{row.name}\n{row.shape} = {row.count}"
+
+
+def _block_extent(row: ParamRow, keras: bool) -> tuple[int, int]:
+    """(rows, columns) of the squares drawn for one weight; a vector is one row/column."""
+    if keras:
+        return (row.shape[0] if len(row.shape) == 2 else 1), row.shape[-1]
+    return row.shape[0], (row.shape[1] if len(row.shape) == 2 else 1)
+
+
+def _layout(
+    layer: LayerSpec, size: float, left: float, lettering: Lettering,
+) -> tuple[list[tuple[float, float]], float, float]:
+    """Top-left corner of each weight block, and the width and height they use.
+
+    Keras: blocks stacked downwards, labels on their left. PyTorch: blocks side by side,
+    each under its label and at least as wide as it.
+    """
+    paths = layer.kind.paths
+    gates_extent = paths * layer.units * size + (paths - 1) * _GATE_GAP
+    corners = []
+    if layer.keras:
+        top = _GRID_TOP
+        for row in layer.rows:
+            rows, _ = _block_extent(row, keras=True)
+            corners.append((left, top))
+            top -= max(rows * size, _LABEL_HEIGHT) + _BLOCK_GAP
+        return corners, gates_extent, _GRID_TOP - top - _BLOCK_GAP
+    x = left
+    for row in layer.rows:
+        _, columns = _block_extent(row, keras=False)
+        corners.append((x, _GRID_TOP - _LABEL_HEIGHT - 4.0))
+        label_width = lettering.width(_block_label(row), "sans", _LABEL_SIZE)
+        x += max(columns * size, label_width) + 2 * _BLOCK_GAP
+    return corners, x - left - 2 * _BLOCK_GAP, _LABEL_HEIGHT + 4.0 + gates_extent
+
+
+class WeightGrid(Picture):
+    """Every parameter of one recurrent layer as a square, grouped by weight and gate.
+
+    Built once for settings up to max_units and max_features; `update` redraws in place.
+    The square size depends only on the maxima, the cell and the convention, so growing
+    features by one visibly adds squares instead of rescaling the picture.
+    """
+
+    def __init__(self, max_units: int = 8, max_features: int = 8) -> None:
+        self.max_units = bounded_int("max_units", max_units, GRID_LIMIT, _WHY_LIMIT)
+        self.max_features = bounded_int("max_features", max_features, GRID_LIMIT, _WHY_LIMIT)
+        super().__init__(*_GRID_INCHES)
+        self._title, self._subtitle = self._headings()
+        self._caption = self._label((self._width / 2, 0.0), size=8, color=MUTED,
+                                    ha="center", va="top", linespacing=1.4)
+        self._squares: list[list[PolyCollection]] = []
+        for _ in range(4):
+            per_gate = []
+            for gate in range(4):
+                squares = PolyCollection([], facecolors=GATE_COLOURS[gate], edgecolors=INK,
+                                         linewidths=0.4)
+                self._axes.add_collection(squares, autolim=False)
+                per_gate.append(squares)
+            self._squares.append(per_gate)
+        self._letters = [
+            PathPatch(_NO_PATH, facecolor=colour, edgecolor="none", linewidth=0.0,
+                      zorder=3)
+            for colour in LETTER_COLOURS
+        ]
+        for letters in self._letters:
+            self._axes.add_artist(letters)
+        self._block_labels = [self._label((0.0, 0.0), size=_LABEL_SIZE) for _ in range(4)]
+        self._gate_labels = [self._label((0.0, 0.0), size=10, style="bold") for _ in range(4)]
+        self._geometry_cache: dict[tuple[str, str, bool], tuple[float, float]] = {}
+        self.layer = LayerSpec(1, 1)
+        self.visible_squares = 0
+        self.update(self.layer)
+
+    def _geometry(self, layer: LayerSpec) -> tuple[float, float]:
+        """Square size and left edge that fit the largest settings, centred in the figure.
+
+        They depend on the cell, convention and reset_after only, not on the sizes shown.
+        """
+        largest = layer.replace(units=self.max_units, features=self.max_features,
+                                use_bias=True)
+        key = (layer.cell, layer.convention, layer.reset_after)
+        if key not in self._geometry_cache:
+            label_room = 112.0 if layer.keras else 24.0
+            size = _LARGEST_SQUARE
+            while size > 0.5:
+                _, used_width, used_height = _layout(largest, size, label_room,
+                                                     self._lettering)
+                if (used_width + label_room <= _GRID_RIGHT
+                        and used_height <= _GRID_TOP - _GRID_BOTTOM):
+                    break
+                size -= 0.25
+            _, used_width, _ = _layout(largest, size, 0.0, self._lettering)
+            spare = max(0.0, (_GRID_RIGHT - label_room - used_width) / 2)
+            self._geometry_cache[key] = (size, label_room + min(spare, 60.0))
+        return self._geometry_cache[key]
+
+    def update(self, layer: LayerSpec) -> int:
+        """Redraw for this layer; returns the number of squares now visible."""
+        if not isinstance(layer, LayerSpec):
+            raise TypeError(
+                f"layer must be a lstm_teach.LayerSpec, got {type(layer).__name__}"
+            )
+        if layer.units > self.max_units:
+            raise ValueError(
+                f"units must be from 1 to max_units={self.max_units} of this WeightGrid, "
+                f"got {layer.units}"
+            )
+        if layer.features > self.max_features:
+            raise ValueError(
+                f"features must be from 1 to max_features={self.max_features} of this "
+                f"WeightGrid, got {layer.features}"
+            )
+        keras = layer.keras
+        gates = layer.gates
+        size, left = self._geometry(layer)
+        corners, _, _ = _layout(layer, size, left, self._lettering)
+
+        visible = 0
+        lowest = _GRID_TOP
+        letter_centres: list[list[np.ndarray]] = [[] for _ in range(4)]
+        for slot, per_gate in enumerate(self._squares):
+            label = self._block_labels[slot]
+            shown = slot < len(layer.rows)
+            label.set_visible(shown)
+            for gate, squares in enumerate(per_gate):
+                squares.set_visible(shown and gate < len(gates))
+            if not shown:
+                continue
+            row = layer.rows[slot]
+            block_left, block_top = corners[slot]
+            rows, columns = _block_extent(row, keras)
+            for gate, squares in enumerate(per_gate[:len(gates)]):
+                verts = _gate_squares(block_left, block_top, rows, columns, size,
+                                      layer.units, gate, 1 if keras else 0)
+                squares.set_verts(verts)
+                squares.set_linewidth(0.4 if size >= _OUTLINED_SQUARE else 0.0)
+                squares.set_gid(f"{_SQUARE_GID}:{row.name}:{gates[gate]}")
+                visible += len(verts)
+                lowest = min(lowest, float(verts[:, :, 1].min()))
+                letter_centres[gate].append(verts.mean(axis=1))
+            label.set_text(_block_label(row))
+            if keras:
+                label.set_alignment("right", "top")
+                label.set_position((block_left - 8, block_top))
+                lowest = min(lowest, block_top - _LABEL_HEIGHT)
+            else:
+                label.set_alignment("left", "bottom")
+                label.set_position((block_left, block_top + 4))
+
+        self._place_letters(gates, letter_centres, size)
+        self._place_gate_labels(gates, corners[0], size, layer.units, keras)
+        self._title.set_text(f"{layer.kind.title}: {layer.count} parameters")
+        self._subtitle.set_text(
+            f"{layer.formula}    ({'Keras' if keras else 'PyTorch'} weights, "
+            f"units={layer.units}, features={layer.features})"
+        )
+        self._caption.set_text(self._caption_text(layer))
+        self._caption.set_position((self._width / 2, lowest - 10))
+        self.layer = layer
+        self.visible_squares = visible
+        return visible
+
+    @property
+    def content_bottom(self) -> float:
+        """Lowest point, in points, of anything drawn: the bottom of the caption."""
+        return float(self._caption.get_path().get_extents().y0)
+
+    def _place_letters(
+        self, gates: tuple[str, ...], centres: list[list[np.ndarray]], size: float,
+    ) -> None:
+        """Write each gate's letter on its squares when they are big enough to read."""
+        for gate, letters in enumerate(self._letters):
+            if size < _LETTERED_SQUARE or gate >= len(gates):
+                letters.set_visible(False)
+                continue
+            vertices, codes, width = self._lettering.line(gates[gate], "bold")
+            letter_size = 0.6 * size
+            cap_height = self._lettering.metrics("bold").cap_height
+            glyph = (vertices - (width / 2, cap_height / 2)) * letter_size
+            points = np.concatenate(centres[gate])
+            tiled = (glyph[None, :, :] + points[:, None, :]).reshape(-1, 2)
+            letters.set_path(Path(tiled, np.tile(codes, len(points))))
+            letters.set_visible(True)
+
+    def _place_gate_labels(
+        self, gates: tuple[str, ...], first: tuple[float, float], size: float, units: int,
+        keras: bool,
+    ) -> None:
+        """Gate letters above the column blocks (Keras) or left of the row blocks."""
+        first_left, first_top = first
+        for gate, label in enumerate(self._gate_labels):
+            label.set_visible(gate < len(gates))
+            if gate >= len(gates):
+                continue
+            middle = (gate + 0.5) * units * size + gate * _GATE_GAP
+            if keras:
+                label.set_alignment("center", "bottom")
+                label.set_position((first_left + middle, first_top + 3))
+            else:
+                label.set_alignment("right", "center", min(10.0, units * size + _GATE_GAP - 1))
+                label.set_position((first_left - 6, first_top - middle))
+            label.set_text(gates[gate])
+
+    @staticmethod
+    def _caption_text(layer: LayerSpec) -> str:
+        """What one column (Keras) or row (PyTorch) holds, and the gate letters."""
+        gates = layer.gates
+        count = len(gates) * layer.units
+        bias = layer.bias_vectors
+        line = "column" if layer.keras else "row"
+        lines = f"{count} {line}{'s' if count > 1 else ''}"
+        per = (f"one {line} per gate and unit ({len(gates)}·{layer.units} = {lines})"
+               if len(gates) > 1 else f"one {line} per unit ({lines})")
+        holds = f"{layer.features} kernel + {layer.units} recurrent"
+        if bias:
+            holds += f" + {bias} bias"
+        first = (f"{per[0].upper()}{per[1:]}, each holding {holds} = "
+                 f"{layer.features + layer.units + bias} numbers.")
+        legend = "    ".join(
+            f"{letter} = {name}"
+            for letter, name in zip(gates, GATE_NAMES[layer.cell], strict=True)
+        )
+        return f"{first}\n{legend}"
+
+
+def weight_grid_figure(
+    units: int,
+    features: int,
+    *,
+    cell: str = "lstm",
+    use_bias: bool = True,
+    convention: str = "keras",
+    reset_after: bool = True,
+) -> Figure:
+    """Draw every parameter of one layer as a square, grouped by weight and gate.
+
+    The number of squares equals count_params(...) for the same settings; the figure is
+    cropped to its content.
+    """
+    layer = LayerSpec(units, features, cell, use_bias, convention, reset_after)
+    bounded_int("units", layer.units, GRID_LIMIT, _WHY_LIMIT)
+    bounded_int("features", layer.features, GRID_LIMIT, _WHY_LIMIT)
+    grid = WeightGrid(max_units=layer.units, max_features=layer.features)
+    grid.update(layer)
+    bottom = max(0.0, grid.content_bottom - 8.0)
+    width, height = grid.figure.get_size_inches()
+    grid.figure.set_size_inches(width, height - bottom / 72.0)
+    grid._axes.set_ylim(bottom, height * 72.0)
+    return grid.figure
+
+
