@@ -4,16 +4,19 @@ supported range; check_setup, the first cell of every notebook."""
 from __future__ import annotations
 
 import importlib.metadata as metadata
+import json
 import os
 import platform
 import re
 import subprocess
 import sys
 import tomllib
+from collections import OrderedDict
 from pathlib import Path
 
 import pytest
 from IPython.lib.pretty import pretty
+from nbval.plugin import get_sanitize_patterns
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.version import Version
@@ -32,6 +35,8 @@ from lstm_teach.versions import (
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+SANITIZE = ROOT / "notebooks" / "nbval_sanitize.cfg"
+START_HERE = ROOT / "notebooks" / "00_start_here.ipynb"
 
 
 def pyproject_requirements() -> list[str]:
@@ -128,6 +133,8 @@ def next_minor(version: str) -> str:
 
 LINUX = {"sys_platform": "linux", "platform_machine": "x86_64"}
 MAC = {"sys_platform": "darwin", "platform_machine": "arm64"}
+WINDOWS = {"sys_platform": "win32", "platform_machine": "AMD64"}
+ARM_LINUX = {"sys_platform": "linux", "platform_machine": "aarch64"}
 
 
 # --- the real environment -------------------------------------------------------------
@@ -436,6 +443,83 @@ def test_test_extras_are_skipped_unless_asked_for():
     assert [row.package for row in with_test.rows] == ["numpy", "pytest"]
     assert [row.package for row in with_test.failed] == ["pytest"]
     assert with_test.standing is Standing.PINNED  # the lessons never need pytest
+
+
+# --- the saved table compares equal on every platform (issue 13) ---------------------------
+
+
+def nbval_sanitize(text: str) -> str:
+    """Apply notebooks/nbval_sanitize.cfg the way nbval 0.11 does: its own parser, the
+    pairs in file order in a dict keyed by regex, each applied with re.sub."""
+    patterns: OrderedDict[str, str] = OrderedDict()
+    with open(SANITIZE) as config:  # IPyNbFile.setup_sanitize_files reads it so
+        patterns.update(get_sanitize_patterns(config.read()))
+    for regex, replace in patterns.items():
+        text = re.sub(regex, replace, text)
+    return text
+
+
+def saved_stdout(path: Path, needle: str) -> str:
+    """The stdout saved for the one code cell of a notebook whose source holds `needle`."""
+    cells = [
+        cell for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]
+        if cell["cell_type"] == "code" and needle in "".join(cell["source"])
+    ]
+    assert len(cells) == 1, needle
+    return "".join(
+        "".join(output["text"]) for output in cells[0]["outputs"]
+        if output.get("name") == "stdout"
+    )
+
+
+def pinned_on(environment: dict[str, str]) -> VersionReport:
+    """The report a machine with every pin would print, TensorFlow under its own name."""
+    tensorflow = tensorflow_for(environment["sys_platform"], environment["platform_machine"])
+    installed = {name: PINS[name] for name in PINS if name not in TENSORFLOW_NAMES}
+    installed[tensorflow] = TENSORFLOW
+    return fake_check(installed, environment=environment,
+                      python_version=platform.python_version())
+
+
+def test_nbval_reads_the_sanitize_file_the_test_reads():
+    assert f"--nbval-sanitize-with={SANITIZE.relative_to(ROOT).as_posix()}" in (
+        PYPROJECT["tool"]["pytest"]["ini_options"]["addopts"]
+    )
+
+
+@pytest.mark.parametrize("environment", [MAC, WINDOWS, ARM_LINUX, LINUX],
+                         ids=["macos", "windows", "arm-linux", "linux"])
+def test_the_saved_version_table_compares_equal_on_every_platform(environment):
+    saved = saved_stdout(START_HERE, "print(report.table())")
+    rendered = pinned_on(environment).table() + "\n"
+    assert nbval_sanitize(rendered) == nbval_sanitize(saved)
+
+
+def test_without_the_padding_rule_the_mac_table_would_differ():
+    """The case the rule exists for: `tensorflow` is padded four columns wider."""
+    saved = saved_stdout(START_HERE, "print(report.table())")
+    assert pinned_on(LINUX).table() + "\n" == saved
+    mac = pinned_on(MAC).table() + "\n"
+    assert mac != saved
+    assert mac.replace("tensorflow    ", "tensorflow-cpu") == saved
+
+
+def test_the_saved_first_cell_compares_equal_on_every_platform():
+    saved = saved_stdout(START_HERE, "check_setup()")
+    for environment in (MAC, WINDOWS, ARM_LINUX, LINUX):
+        assert nbval_sanitize(pinned_on(environment).wrapped_verdict() + "\n") == (
+            nbval_sanitize(saved)
+        )
+
+
+def test_the_tensorflow_rules_touch_only_the_name_and_the_tables_padding():
+    text = "Keras 3.15.1 on tensorflow\nimport tensorflow as tf\ntensorflowx\n"
+    assert nbval_sanitize(text) == text
+    assert nbval_sanitize("pip install tensorflow-cpu==2.21.0") == (
+        "pip install tensorflow==2.21.0"
+    )
+    assert nbval_sanitize("tensorflow-cpu  2.21.0") == nbval_sanitize("tensorflow      2.21.0")
+    assert nbval_sanitize("tensorflow      2.21.0") == "tensorflow\t2.21.0"
 
 
 # --- Python and a missing lstm-teach ----------------------------------------------------
