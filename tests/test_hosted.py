@@ -1,5 +1,6 @@
 """Studying without installing: the first cell of every notebook, the Colab links and the
-supported-range table, all built from the one repository setting in tools/hosted.py."""
+supported-range table, all built from the one repository setting in tools/hosted.py, and
+the checks tools/supported_range.py makes in the second environment."""
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
-from lstm_teach.versions import SUPPORTED, oldest_supported
-from tools import hosted
+from lstm_teach.versions import SUPPORTED, check_versions, oldest_supported
+from tools import hosted, supported_range
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -193,3 +194,76 @@ def test_where_lstm_teach_is_missing_the_first_cell_pip_installs_it_without_deps
     assert commands == [[sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
                          hosted.install_source()]]
     assert capsys.readouterr().out.startswith("Exactly the pins:")  # then it checks
+
+
+# --- the second environment's checks -------------------------------------------------------
+
+
+def executed(*cells: tuple[str, list[str], list[dict]]) -> nbformat.NotebookNode:
+    """A notebook as nbclient leaves it: (source, tags, outputs) per code cell."""
+    notebook = nbformat.v4.new_notebook()
+    for text, tags, outputs in cells:
+        cell = nbformat.v4.new_code_cell(text, metadata={"tags": tags} if tags else {})
+        cell.outputs = [nbformat.from_dict(output) for output in outputs]
+        notebook.cells.append(cell)
+    return notebook
+
+
+ERROR = {"output_type": "error", "ename": "AssertionError", "evalue": "12 != 13",
+         "traceback": []}
+WITHIN = {"output_type": "stream", "name": "stdout",
+          "text": "Within the supported range: keras 3.5.0 (pinned 3.15.1). ...\n"}
+
+
+def test_a_cell_that_raises_untagged_fails_the_notebook():
+    notebook = executed(("setup()", [], [WITHIN]), ("assert count == 13", [], [ERROR]))
+    (failure,) = supported_range.cell_failures(notebook)
+    assert failure == "cell 1 (assert count == 13) raised AssertionError: 12 != 13"
+
+
+def test_a_tagged_cell_must_still_raise():
+    notebook = executed(("lstm.kernel_c", ["raises-exception"], []),
+                        ("lstm.bias_c", ["raises-exception"], [ERROR]))
+    assert supported_range.cell_failures(notebook) == [
+        "cell 0 (lstm.kernel_c) is tagged raises-exception but raised nothing"
+    ]
+
+
+def test_the_first_cell_must_say_within_the_supported_range():
+    assert supported_range.standing_failures(executed(("setup()", [], [WITHIN]))) == []
+    pinned = {**WITHIN, "text": "Exactly the pins: ...\n"}
+    (failure,) = supported_range.standing_failures(executed(("setup()", [], [pinned])))
+    assert "Within the supported range" in failure and "Exactly the pins" in failure
+
+
+def test_the_second_environment_takes_the_oldest_end_and_no_lstm_teach():
+    requirements = [Requirement(line) for line in [
+        "numpy==2.4.6", "matplotlib==3.11.2", "ipykernel==7.4.0", "jupyterlab==4.6.6",
+        "jsonschema==4.23.0", "keras==3.15.1", "tensorflow-cpu==2.21.0",
+    ]]
+    oldest = oldest_supported()
+    assert supported_range.oldest_requirements(requirements) == [
+        f"numpy=={oldest['numpy']}", "matplotlib==3.11.2", "ipykernel==7.4.0",
+        f"keras=={oldest['keras']}", f"tensorflow-cpu=={oldest['tensorflow']}",
+    ]
+
+
+def test_the_second_environment_is_built_from_this_platforms_pins():
+    wanted = supported_range.oldest_requirements(supported_range.runtime_requirements())
+    names = [Requirement(line).name for line in wanted]
+    assert "lstm-teach" not in names and "jupyterlab" not in names
+    assert len([name for name in names if name.startswith("tensorflow")]) == 1
+    report = check_versions()
+    tensorflow = next(row.package for row in report.rows if row.package.startswith("tensorflow"))
+    assert f"{tensorflow}=={oldest_supported()['tensorflow']}" in wanted
+
+
+def test_the_oldest_keras_and_numpy_must_be_what_the_oldest_tensorflow_accepts():
+    oldest = oldest_supported()
+    declared = [f"keras>={oldest['keras']}", f"numpy<2.1.0,>={oldest['numpy']}", "absl-py>=1.0.0",
+                'pytest; extra == "test"']
+    assert supported_range.floor_failures(declared) == []
+    newer_floor = [f"keras>={oldest['keras']}.post1", f"numpy>={oldest['numpy']}"]
+    (failure,) = supported_range.floor_failures(newer_floor)
+    assert failure.startswith(f"TensorFlow {oldest['tensorflow']} accepts keras from")
+    assert len(supported_range.floor_failures(["absl-py"])) == 2
