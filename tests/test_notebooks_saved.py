@@ -79,6 +79,25 @@ def test_outputs_are_stable(path):
                 assert match is None, f"{what} ({match.group(0)!r}) in {path.name}"
 
 
+# Keys that record when or how long a cell ran: nbclient's and JupyterLab's "execution"
+# timestamps, the ExecuteTime extension's, and any ISO date-time anywhere in the metadata.
+TIMING_KEYS = {"execution", "ExecuteTime"}
+DATE_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d")
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
+def test_metadata_holds_no_timings(path):
+    """A re-save without timings must also drop the timestamps an earlier save left in
+    cell metadata (nbclient keeps them when record_timing is off)."""
+    notebook = load(path)
+    assert DATE_TIME.search(json.dumps(notebook["metadata"])) is None
+    for index, cell in enumerate(notebook["cells"]):
+        found = TIMING_KEYS & set(cell["metadata"])
+        assert not found, f"cell {index} of {path.name} keeps timings in metadata: {found}"
+        text = json.dumps(cell["metadata"])
+        assert DATE_TIME.search(text) is None, f"cell {index} of {path.name}: {text[:200]}"
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_ignored_outputs_say_why(path):
     """An nbval-ignore-output tag hides a cell from checking, so each one needs a reason."""

@@ -1,0 +1,169 @@
+"""Where the course lives online, and everything built from that one setting.
+
+`REPOSITORY` and `BRANCH` say where the course's repository is. From them come the
+"Open in Colab" link of every notebook (README's notebook table, notebook 00's map), the
+address the first cell of every notebook installs `lstm_teach` from on a hosted service,
+and the README's table of the supported range. A fork changes the two lines below and runs
+
+    python -m tools.hosted
+
+which rewrites those links, first cells and table; tests/test_hosted.py fails while any
+of them does not match the setting.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+import tomllib
+from pathlib import Path
+
+import nbformat
+from packaging.requirements import Requirement
+from packaging.specifiers import SpecifierSet
+
+from lstm_teach.versions import SUPPORTED, TENSORFLOW_NAMES
+
+REPOSITORY = "lstm-teach/lstm-teach"  # GitHub owner/name of the course's repository
+BRANCH = "main"  # the branch learners open and install from
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+
+COLAB_LINK = re.compile(
+    r"https://colab\.research\.google\.com/github/[^\s)]+?/notebooks/(\d\d_\w+\.ipynb)"
+)
+RANGE_START = "<!-- supported range: written by python -m tools.hosted -->"
+RANGE_END = "<!-- end of supported range -->"
+DISPLAY_NAMES = {
+    "tensorflow": "TensorFlow (`tensorflow` or `tensorflow-cpu`)",
+    "keras": "Keras",
+    "numpy": "NumPy",
+}
+
+SETUP_CELL = '''\
+# The first cell of every notebook. Where lstm_teach, the course's helper package, is
+# missing (Colab, Kaggle, a JupyterHub), it installs it from the course's repository
+# without its pins, so the service's own TensorFlow and Keras stay as they are. Then it
+# checks your versions, and stops the notebook only if they are outside what the course
+# supports. On your own set-up it installs nothing.
+import importlib.util
+import site
+import subprocess
+import sys
+
+if importlib.util.find_spec("lstm_teach") is None:
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+         "{source}"],
+        check=True,
+    )
+    importlib.invalidate_caches()
+    if importlib.util.find_spec("lstm_teach") is None:  # pip fell back to your user folder
+        site.addsitedir(site.getusersitepackages())
+
+from lstm_teach.versions import check_setup
+
+check_setup()'''
+
+
+def notebook_paths() -> list[Path]:
+    """The course's notebooks in reading order."""
+    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+
+
+def colab_url(notebook: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """The address that opens notebooks/<notebook> of the repository in Google Colab."""
+    return f"https://colab.research.google.com/github/{repository}/blob/{branch}/notebooks/{notebook}"
+
+
+def install_source(repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """What the first cell hands to pip: the branch as a zip archive (needs no git)."""
+    return f"https://github.com/{repository}/archive/refs/heads/{branch}.zip"
+
+
+def setup_cell_source(source: str | None = None) -> str:
+    """The first cell of every notebook, installing from `source` (default: the repository)."""
+    return SETUP_CELL.replace("{source}", source or install_source())
+
+
+def rewrite_colab_links(text: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
+    """Every Colab link in `text` pointed at this repository and branch."""
+    return COLAB_LINK.sub(lambda match: colab_url(match.group(1), repository, branch), text)
+
+
+def pins() -> dict[str, str]:
+    """name → pinned version of every runtime requirement in pyproject.toml."""
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    pinned = {}
+    for line in project["dependencies"]:
+        requirement = Requirement(line)
+        pinned[requirement.name] = next(iter(requirement.specifier)).version
+    return pinned
+
+
+def _newest(specifier: str) -> str:
+    """'2.21.x' for '>=2.18.0,<2.22': the newest minor series a '<X.Y' bound admits."""
+    uppers = [spec.version for spec in SpecifierSet(specifier) if spec.operator == "<"]
+    if len(uppers) == 1 and re.fullmatch(r"\d+\.[1-9]\d*", uppers[0]):
+        major, minor = uppers[0].split(".")
+        return f"{major}.{int(minor) - 1}.x"
+    return specifier
+
+
+def range_table() -> str:
+    """The README's table of the supported range next to the pins, from SUPPORTED."""
+    pinned = pins()
+    lines = [
+        "| package | oldest supported | newest supported | pinned (saved outputs) |",
+        "|---|---|---|---|",
+    ]
+    for package, specifier in SUPPORTED.items():
+        oldest = next(spec.version for spec in SpecifierSet(specifier) if spec.operator == ">=")
+        names = TENSORFLOW_NAMES if package == "tensorflow" else (package,)
+        pin = next(pinned[name] for name in names if name in pinned)
+        lines.append(f"| {DISPLAY_NAMES[package]} | {oldest} | {_newest(specifier)} | {pin} |")
+    return "\n".join(lines)
+
+
+def rewrite_readme(text: str) -> str:
+    """README text with its Colab links and its supported-range table regenerated."""
+    text = rewrite_colab_links(text)
+    before, rest = text.split(RANGE_START, 1)
+    _, after = rest.split(RANGE_END, 1)
+    return f"{before}{RANGE_START}\n{range_table()}\n{RANGE_END}{after}"
+
+
+def _source(cell: dict) -> str:
+    source = cell["source"]
+    return "".join(source) if isinstance(source, list) else source
+
+
+def rewrite_notebook(notebook: dict) -> dict:
+    """The notebook with the setup cell as its first code cell (inserted before the first
+    code cell if missing) and every Colab link in its text cells pointed at the repository.
+    """
+    code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+    first_line = SETUP_CELL.splitlines()[0]
+    if code and _source(code[0]).startswith(first_line):
+        code[0]["source"] = setup_cell_source()
+    else:
+        position = notebook["cells"].index(code[0]) if code else len(notebook["cells"])
+        notebook["cells"].insert(position, nbformat.v4.new_code_cell(setup_cell_source()))
+    for cell in notebook["cells"]:
+        if cell["cell_type"] == "markdown":
+            cell["source"] = rewrite_colab_links(_source(cell))
+    return notebook
+
+
+def main() -> None:
+    README.write_text(rewrite_readme(README.read_text(encoding="utf-8")), encoding="utf-8")
+    for path in notebook_paths():
+        nbformat.write(rewrite_notebook(nbformat.read(path, as_version=4)), path)
+    print(f"README and {len(notebook_paths())} notebooks now point at {REPOSITORY}@{BRANCH}.",
+          file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
