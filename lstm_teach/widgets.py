@@ -18,9 +18,11 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.figure import Figure
 
 from lstm_teach import _checks, diagrams
 from lstm_teach.counting import CELL_KINDS, LayerSpec
+from lstm_teach.diagrams.canvas import png_size
 from lstm_teach.reference import Step, lstm_forward
 
 #: Control bounds of param_explorer (the diagrams are sized for them).
@@ -33,9 +35,36 @@ _WIDE = widgets.Layout(width="320px")
 _LABEL_STYLE = {"description_width": "110px"}
 
 
-def _picture() -> widgets.Image:
-    """An Image shown at its own pixel size (stretching it would blur the diagram)."""
-    return widgets.Image(format="png", layout=widgets.Layout(width="auto", max_width="100%"))
+#: Pixels per displayed pixel of every widget picture: sharp on HiDPI screens and on
+#: projectors, whose browsers show an image of N pixels in N/2 CSS pixels.
+DENSITY = 2
+
+
+class _Picture(widgets.HTML):
+    """A diagram as an <img> at its intended size, with the diagram's description as its
+    alt text, so a screen reader hears what the picture shows. Picture and description
+    change in one message, never one without the other."""
+
+    def __init__(self) -> None:
+        super().__init__(layout=widgets.Layout(max_width="100%"))
+        self.png = b""
+        self.description_text = ""
+
+    def show(self, figure: Figure) -> None:
+        """Render the figure and put it, and its description, on screen."""
+        self.png = diagrams.figure_png(figure, density=DENSITY)
+        self.description_text = figure.description  # type: ignore[attr-defined]
+        self.value = _img_tag(self.png, self.description_text)
+
+
+def _img_tag(png: bytes, description: str) -> str:
+    """An <img> showing PNG bytes drawn at DENSITY at their intended size."""
+    width, height = png_size(png)
+    return (
+        f'<img src="data:image/png;base64,{base64.b64encode(png).decode("ascii")}" '
+        f'alt="{html.escape(description)}" width="{round(width / DENSITY)}" '
+        f'height="{round(height / DENSITY)}" style="max-width:100%;height:auto">'
+    )
 
 
 def _pre(text: str) -> str:
@@ -46,19 +75,37 @@ def _pre(text: str) -> str:
 
 
 class _Explorer(widgets.VBox):
-    """A VBox that, when displayed, also carries a static PNG and a stable text/plain."""
+    """A VBox that, when displayed, also carries a static picture and its description.
+
+    Viewers without a kernel (GitHub, nbviewer, handouts) show the picture of the
+    widget's current state at its intended size; its text/plain, which is also the
+    handouts' alt text, says what the controls are set to and what the pictures show.
+    """
+
+    def figures(self) -> tuple[Figure, ...]:
+        """The diagrams this explorer shows, top to bottom."""
+        raise NotImplementedError
+
+    def state(self) -> str:
+        """One line: what the controls are set to and the number they lead to."""
+        raise NotImplementedError
 
     def static_png(self) -> bytes:
-        raise NotImplementedError
+        """The explorer's diagrams stacked into one PNG, as a kernel-less viewer shows it."""
+        return diagrams.figure_png(*self.figures(), density=DENSITY, compress_level=9)
 
     def describe(self) -> str:
-        raise NotImplementedError
+        """The state line, then each picture's description."""
+        return "\n".join([self.state(), *(figure.description for figure in self.figures())])
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> dict[str, Any]:
+    def _repr_mimebundle_(self, **kwargs: Any) -> tuple[dict[str, Any], dict[str, Any]]:
         bundle = super()._repr_mimebundle_(**kwargs)
-        bundle["image/png"] = base64.b64encode(self.static_png()).decode("ascii")
+        png = self.static_png()
+        width, height = png_size(png)
+        bundle["image/png"] = base64.b64encode(png).decode("ascii")
         bundle["text/plain"] = self.describe()
-        return bundle
+        size = {"width": round(width / DENSITY), "height": round(height / DENSITY)}
+        return bundle, {"image/png": size}
 
 
 class ParamExplorer(_Explorer):
@@ -94,8 +141,8 @@ class ParamExplorer(_Explorer):
         self.formula = widgets.HTML()
         self.table = widgets.HTML()
         self.shapes = widgets.HTML()
-        self.grid_image = _picture()
-        self.unrolled_image = _picture()
+        self.grid_image = _Picture()
+        self.unrolled_image = _Picture()
         self.check_button = widgets.Button(
             description="Check with Keras", icon="check", layout=widgets.Layout(width="auto"),
             tooltip="Build this layer in Keras and compare its count_params()",
@@ -167,12 +214,12 @@ class ParamExplorer(_Explorer):
         self.table.value = _pre(str(layer.table))
         if self._drawn.get("grid") != (layer,):
             self._grid.update(layer)
-            self.grid_image.value = diagrams.figure_png(self._grid.figure)
+            self.grid_image.show(self._grid.figure)
             self._drawn["grid"] = (layer,)
         unrolled_key = (layer, timesteps, self.return_sequences.value)
         if self._drawn.get("unrolled") != unrolled_key:
             self._unrolled.update(layer, timesteps, return_sequences=self.return_sequences.value)
-            self.unrolled_image.value = diagrams.figure_png(self._unrolled.figure)
+            self.unrolled_image.show(self._unrolled.figure)
             self._drawn["unrolled"] = unrolled_key
         self._show_check()
 
@@ -204,10 +251,10 @@ class ParamExplorer(_Explorer):
         else:
             self.check_result.value = f"✘ Keras says {keras_count}, formula says {ours}"
 
-    def static_png(self) -> bytes:
-        return diagrams.figure_png(self._grid.figure, self._unrolled.figure)
+    def figures(self) -> tuple[Figure, ...]:
+        return self._grid.figure, self._unrolled.figure
 
-    def describe(self) -> str:
+    def state(self) -> str:
         layer = self.settings()
         return (
             f"param_explorer: {layer.cell} ({layer.convention}), "
@@ -261,7 +308,7 @@ class CellStepper(_Explorer):
         self.x1 = widgets.FloatSlider(0.4, description="x_t[1]", **slider)
         self.h_prev = widgets.FloatSlider(0.0, description="h_t-1", **slider)
         self.c_prev = widgets.FloatSlider(0.0, description="C_t-1", **slider)
-        self.image = _picture()
+        self.image = _Picture()
         self.result = widgets.HTML()
         self.check_button = widgets.Button(
             description="Check with Keras", icon="check", layout=widgets.Layout(width="auto"),
@@ -300,7 +347,7 @@ class CellStepper(_Explorer):
         run = lstm_forward(x, kernel, self.recurrent_kernel, self.bias, h0, c0, trace=True)
         self.step = run.trace[0]
         self._diagram.update(LayerSpec(1, self.features.value), self.step)
-        self.image.value = diagrams.figure_png(self._diagram.figure)
+        self.image.show(self._diagram.figure)
         self.result.value = (
             f"NumPy reference: C<sub>t</sub> = {run.c.item():+.4f}, "
             f"h<sub>t</sub> = {run.h.item():+.4f}"
@@ -332,10 +379,10 @@ class CellStepper(_Explorer):
         else:
             self.check_result.value = f"✘ Keras h<sub>t</sub> = {keras_h:+.4f} differs"
 
-    def static_png(self) -> bytes:
-        return self.image.value
+    def figures(self) -> tuple[Figure, ...]:
+        return (self._diagram.figure,)
 
-    def describe(self) -> str:
+    def state(self) -> str:
         x, _, h0, c0 = self.inputs()
         values = ", ".join(f"{value:+.1f}" for value in x.ravel())
         return (
@@ -442,8 +489,8 @@ class TimeStepper(_Explorer):
                                  description="play", tooltip="step through the sequence")
         self._link = widgets.jslink((self.play, "value"), (self.t, "value"))
         self.values = widgets.HTML()
-        self.cell_image = _picture()
-        self.time_image = _picture()
+        self.cell_image = _Picture()
+        self.time_image = _Picture()
         self.check_button = widgets.Button(
             description="Check with Keras", icon="check", layout=widgets.Layout(width="auto"),
             tooltip="Run a real Keras LSTM on the whole sequence with these weights",
@@ -472,9 +519,9 @@ class TimeStepper(_Explorer):
         """Show the chosen step: redraw the cell's numbers and move the time marker."""
         step = self.step()
         self._diagram.update(self._layer, step)
-        self.cell_image.value = diagrams.figure_png(self._diagram.figure)
+        self.cell_image.show(self._diagram.figure)
         self._over_time.mark(self.t.value)
-        self.time_image.value = diagrams.figure_png(self._over_time.figure)
+        self.time_image.show(self._over_time.figure)
         self.values.value = _pre(self._values_text(step))
         self._show_check()
 
@@ -509,10 +556,10 @@ class TimeStepper(_Explorer):
                 f"✘ Keras h<sub>t</sub> = {html.escape(_vector(keras_h))} differs"
             )
 
-    def static_png(self) -> bytes:
-        return diagrams.figure_png(self._diagram.figure, self._over_time.figure)
+    def figures(self) -> tuple[Figure, ...]:
+        return self._diagram.figure, self._over_time.figure
 
-    def describe(self) -> str:
+    def state(self) -> str:
         step = self.step()
         return (
             f"time_stepper: units={self.units}, features={self.features}, "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import io
 import math
 import re
@@ -294,7 +295,7 @@ def test_cell_diagram_shows_the_numbers_of_a_step() -> None:
     i, f, g, o = sigmoid(1.0), sigmoid(-1.0), math.tanh(0.5), sigmoid(2.0)
     c = f * 0.0 + i * g
     h = o * math.tanh(c)
-    for line in ("z = 1.00", "z = -1.00", "z = 0.50", "z = 2.00",
+    for line in ("z = 1.00", "z = −1.00", "z = 0.50", "z = 2.00",
                  f"i = {i:.2f}", f"f = {f:.2f}", f"g = {g:.2f}", f"o = {o:.2f}",
                  f"i·g = {i * g:.2f}", "xₜ[0] = 1.00", "hₜ₋₁[0] = 0.00"):
         assert line in text.split("\n"), line
@@ -579,14 +580,21 @@ def test_bad_settings_are_refused_by_name(call, error: type[Exception], names: s
         call()
 
 
-def test_figures_show_themselves_in_a_notebook_as_png_with_a_stable_text():
+def test_figures_show_themselves_in_a_notebook_as_sharp_png_with_a_description():
     figures = {
-        "<diagram: LSTM: 16 parameters>": weight_grid_figure(1, 2),
-        "<diagram: One LSTM step: units=1, features=1, 12 parameters>": cell_diagram_figure(1, 1),
+        "Weight grid of an LSTM with 1 unit and 2 features": weight_grid_figure(1, 2),
+        "Diagram of one LSTM step with 1 unit and 1 feature, 12 parameters":
+            cell_diagram_figure(1, 1),
     }
-    for text, figure in figures.items():
-        assert repr(figure) == text
-        assert figure._repr_png_()[:8] == b"\x89PNG\r\n\x1a\n"
+    for start, figure in figures.items():
+        assert repr(figure).startswith(start)
+        data, metadata = figure._repr_mimebundle_()
+        assert data["text/plain"] == repr(figure) == figure.description
+        width, height = png_size(base64.b64decode(data["image/png"]))
+        # twice the pixels, shown at the notebook's 100 pixels per inch of figure
+        assert width == round(figure.get_figwidth() * 200)
+        assert abs(height - figure.get_figheight() * 200) <= 1  # Agg rounds the height
+        assert metadata["image/png"] == {"width": width // 2, "height": height // 2}
 
 
 # ---------------------------------------------------------------- gates over time
@@ -712,7 +720,7 @@ def test_over_time_marker_redraw_matches_a_full_render() -> None:
         return np.asarray(Image.open(io.BytesIO(data)).convert("RGB"))
 
     first = figure_png(picture.figure)
-    picture.figure._repr_png_()  # a notebook render at another dpi in between
+    picture.figure._repr_mimebundle_()  # a notebook render at another resolution in between
     picture.mark(1)
     picture.mark(3)
     assert not picture.figure.stale  # moving the marker leaves the rest as drawn
@@ -749,7 +757,7 @@ def test_over_time_labels_stay_inside_the_figure(timesteps: int) -> None:
     assert len(ticks) >= timesteps
     for words, (x0, y0, x1, y1) in label_extents(fig):
         assert left <= x0 and x1 <= right and bottom <= y0 and y1 <= top, words
-    assert repr(fig).startswith(f"<diagram: One LSTM layer over {timesteps} timestep")
+    assert repr(fig).startswith(f"Line chart of one LSTM layer over {timesteps} timestep")
 
 
 @pytest.mark.parametrize(
@@ -797,16 +805,48 @@ def test_training_curve_draws_one_point_per_epoch_and_each_limit() -> None:
     legend = [text.get_text() for text in axes.get_legend().get_texts()]
     assert legend == ["LSTM", *limits]
     assert axes.get_yscale() == "log"
-    assert repr(fig) == "<diagram: Loss>"
+    assert repr(fig) == (
+        "Loss, loss per epoch on a log scale. LSTM: 0.07 at epoch 1, 0.001 at epoch 4, "
+        "lowest 0.001 at epoch 4. Reference lines: best from feature 0 alone 0.06; "
+        "best from feature 1 alone 0.056."
+    )
     assert figure_png(fig)[:8] == b"\x89PNG\r\n\x1a\n"
 
 
-def test_training_curve_ticks_are_plain_decimals() -> None:
-    fig = training_curve_figure([0.5, 0.05, 0.002])
+@pytest.mark.parametrize(
+    "losses",
+    [[0.5, 0.05, 0.002], [0.30, 0.29, 0.28], [4.2, 4.1], [3e-6, 1e-6], [120.0, 90.0, 80.0]],
+)
+def test_training_curve_ticks_are_plain_decimals_at_least_three(losses) -> None:
+    fig = training_curve_figure(losses)
     fig.canvas.draw()
     labels = [tick.get_text() for tick in fig.axes[0].get_yticklabels() if tick.get_text()]
-    assert labels and set(labels) <= {"0.0001", "0.001", "0.01", "0.1", "1"}
+    assert len(labels) >= 3  # even when the loss stays within one decade
     assert not any("$" in label for label in labels)
+    low, high = fig.axes[0].get_ylim()
+    assert low < min(losses) and max(losses) < high
+
+
+@pytest.mark.parametrize("epochs", [1, 7, 30, 400])
+def test_training_curve_has_a_handful_of_whole_epoch_ticks(epochs: int) -> None:
+    fig = training_curve_figure([1.0 / (k + 1) for k in range(epochs)])
+    fig.canvas.draw()
+    ticks = [tick for tick in fig.axes[0].get_xticks() if 1 <= tick <= epochs]
+    assert 1 <= len(ticks) <= 10
+    assert all(float(tick).is_integer() for tick in ticks)
+
+
+def test_training_curve_draws_two_models_and_writes_each_level_beside_its_line() -> None:
+    fig = training_curve_figure({"joint": [0.3, 0.01], "per feature": [0.3, 0.2]},
+                                {"mean": 0.21, "other": 0.2})
+    axes = fig.axes[0]
+    joint, per_feature, *_ = axes.get_lines()
+    assert joint.get_linestyle() != per_feature.get_linestyle()
+    assert joint.get_marker() != per_feature.get_marker()
+    written = [text for text in axes.texts if text.get_text() in ("0.21", "0.2")]
+    assert len(written) == 2
+    gap = abs(written[0].get_position()[1] - written[1].get_position()[1])
+    assert gap >= 0.06  # close levels are spread so their values do not overlap
 
 
 @pytest.mark.parametrize(
@@ -820,8 +860,130 @@ def test_training_curve_ticks_are_plain_decimals() -> None:
         ([0.1], {"floor": -1.0}, ValueError, "limits['floor'] must be a positive finite"),
         ([0.1], [0.5], TypeError, "limits must map a legend text to a level"),
         ([0.1], dict.fromkeys("abcd", 1.0), ValueError, "at most 3 lines"),
+        ({}, None, ValueError, "at least one model"),
+        ({"a": [0.1], "b": "x"}, None, TypeError, "losses['b'] must be a list of numbers"),
+        ({"a": [0.1, -2]}, None, ValueError, "losses['a'][1] must be a positive finite"),
     ],
 )
 def test_training_curve_refuses_bad_arguments(losses, limits, error, words) -> None:
     with pytest.raises(error, match=re.escape(words)):
         training_curve_figure(losses, limits)
+
+
+# ---------------------------------------------------------------- pictures that match the text
+
+
+def box_centres(fig: Figure) -> dict[str, float]:
+    return {patch.get_gid().split(":")[1]: patch.get_x() + patch.get_width() / 2
+            for patch in fig.findobj(FancyBboxPatch)
+            if (patch.get_gid() or "").startswith("gate-box:")}
+
+
+def test_cell_diagram_boxes_stand_in_keras_order() -> None:
+    centres = box_centres(cell_diagram_figure(2, 3))
+    assert sorted(centres, key=centres.get) == ["i", "f", "c", "o"]
+
+
+@pytest.mark.parametrize(("units", "shown", "more"), [(1, 1, None), (3, 3, None), (5, 2, 3)])
+def test_cell_diagram_shows_every_h_entry_the_numbers_use(units, shown, more) -> None:
+    rng = np.random.default_rng(units)
+    run = lstm_forward(rng.normal(size=(1, 2, 2)), rng.normal(size=(2, 4 * units)),
+                       rng.normal(size=(units, 4 * units)), rng.normal(size=4 * units),
+                       trace=True)
+    step = run.trace[1]
+    words = figure_text(cell_diagram_figure(units, 2, step=step)).split("\n")
+    for index in range(shown):
+        value = f"{step.h_prev[0, index]:.2f}".replace("-", "−")
+        assert f"hₜ₋₁[{index}] = {value}" in words
+    assert (f"… {more} more" in words) is (more is not None)
+
+
+def test_a_learners_figure_holds_no_api_hints() -> None:
+    for fig in (cell_diagram_figure(1, 1), weight_grid_figure(2, 2), unrolled_figure(1, 1, 3)):
+        text = figure_text(fig)
+        for hint in ("lstm_forward", "trace=", "step=", "()"):
+            assert hint not in text
+
+
+def test_weight_grid_names_the_input_of_every_row() -> None:
+    keras = figure_text(weight_grid_figure(2, 3)).split("\n")
+    assert "x[0]\nx[1]\nx[2]" in figure_text(weight_grid_figure(2, 3))
+    assert "h[0]" in keras and "h[1]" in keras
+    pytorch = figure_text(weight_grid_figure(2, 3, convention="pytorch"))
+    assert "x[0]\nx[1]\nx[2]" in pytorch and "h[0]\nh[1]" in pytorch
+
+
+@pytest.mark.parametrize(
+    ("now", "before", "settings"),
+    [((1, 2), (1, 1), {}), ((2, 1), (1, 1), {}), ((3, 5), (2, 4), {"cell": "gru"}),
+     ((2, 3), (2, 3), {}), ((4, 2), (1, 2), {"convention": "pytorch"})],
+)
+def test_outlined_squares_are_exactly_what_the_change_adds(now, before, settings) -> None:
+    fig = weight_grid_figure(*now, new_since=before, **settings)
+    added = count_params(*now, **settings) - count_params(*before, **settings)
+    assert count_squares(fig, new=True) == added
+    assert f"Outlined: the {added} square" in repr(fig)
+
+
+def test_a_second_feature_outlines_one_kernel_row_of_four() -> None:
+    fig = weight_grid_figure(1, 2, new_since=(1, 1))
+    assert count_squares(fig, "kernel", new=True) == 4
+    assert count_squares(fig, "recurrent_kernel", new=True) == 0
+    assert count_squares(fig, "bias", new=True) == 0
+    with pytest.raises(TypeError, match="new_since must be"):
+        weight_grid_figure(1, 2, new_since=1)
+    with pytest.raises(ValueError, match="cell"):
+        WeightGrid().update(LayerSpec(1, 2), new_since=LayerSpec(1, 1, cell="gru"))
+
+
+def test_a_grid_too_fine_to_see_summarises_and_says_so() -> None:
+    fig = weight_grid_figure(32, 32)
+    assert count_squares(fig) == 0
+    assert "one rectangle per gate block" in repr(fig)
+    assert "Too many to draw one square per parameter" in figure_text(fig)
+    assert count_squares(weight_grid_figure(8, 8)) == count_params(8, 8)
+
+
+@pytest.mark.parametrize(("cell", "letters"), [("lstm", {"h", "C"}), ("gru", {"h"})])
+def test_unrolled_names_the_state_each_arrow_carries(cell: str, letters: set[str]) -> None:
+    words = figure_text(unrolled_figure(2, 2, 3, cell=cell)).split("\n")
+    assert {word for word in words if word in ("h", "C")} == letters
+    assert words.count("h") == 2  # one name under each of the two arrows between 3 steps
+
+
+@pytest.mark.parametrize("size", [1024, 65_536, 10**6])
+def test_cell_diagram_text_fits_its_gate_boxes_at_any_size(size: int) -> None:
+    fig = cell_diagram_figure(size, size)
+    boxes = {patch.get_gid().split(":")[1]: patch.get_extents()
+             for patch in fig.findobj(FancyBboxPatch)
+             if (patch.get_gid() or "").startswith("gate-box:")}
+    for words, (x0, _, x1, _) in label_extents(fig):
+        if words.startswith("kernel"):
+            inside = [gate for gate, box in boxes.items()
+                      if box.x0 <= fig.axes[0].transData.transform((x0, 0))[0]
+                      <= box.x1]
+            assert len(inside) == 1, words
+            right = fig.axes[0].transData.transform((x1, 0))[0]
+            assert right <= boxes[inside[0]].x1, (words, size)
+    if size >= 100_000:
+        assert "(1M, 1M)" in figure_text(fig)
+
+
+def test_large_values_stay_short() -> None:
+    run = lstm_forward(np.ones((1, 1, 1)), np.ones((1, 4)), np.ones((1, 4)), np.ones(4),
+                       h0=np.ones((1, 1)), c0=np.full((1, 1), 1e300), trace=True)
+    words = figure_text(cell_diagram_figure(1, 1, step=run.trace[0])).split("\n")
+    assert max(len(word) for word in words) < 120
+    assert any("e+300" in word for word in words)
+
+
+def test_every_diagram_describes_itself_with_its_numbers() -> None:
+    result, _ = random_run(seed=7, timesteps=3, units=1)
+    grid = repr(weight_grid_figure(2, 3))
+    assert "kernel 3 rows × 8 columns = 24" in grid and "total 48" in grid
+    unrolled = repr(unrolled_figure(2, 3, 4, return_sequences=True))
+    assert "48 weights" in unrolled and "output (batch, 4, 2)" in unrolled
+    over_time = repr(gates_over_time_figure(result, at=2))
+    assert "Marked: t = 2." in over_time
+    c = ", ".join(f"{value:.2f}".replace("-", "−") for value in result.trace[-1].c[:, 0][:1])
+    assert c in over_time

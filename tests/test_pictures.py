@@ -82,9 +82,12 @@ CASES: dict[str, Callable[[], Figure | bytes]] = {
     "weight_grid-lstm-2x3-no-bias": lambda: weight_grid_figure(2, 3, use_bias=False),
     "weight_grid-gru-pytorch-3x5": lambda: weight_grid_figure(3, 5, cell="gru",
                                                                convention="pytorch"),
+    "weight_grid-lstm-1x2-new-since-1x1": lambda: weight_grid_figure(1, 2, new_since=(1, 1)),
+    "weight_grid-lstm-32x32-summarised": lambda: weight_grid_figure(32, 32),
     "cell_step-1x1-shapes": lambda: cell_diagram_figure(1, 1),
     "cell_step-1x2-step": lambda: cell_diagram_figure(1, 2, step=_stepper_step(2)),
     "cell_step-3x6-shapes": lambda: cell_diagram_figure(3, 6),
+    "cell_step-1024x1024-shapes": lambda: cell_diagram_figure(1024, 1024),
     "unrolled-lstm-1x1x1": lambda: unrolled_figure(1, 1, 1),
     "unrolled-lstm-2x3x4-sequences": lambda: unrolled_figure(2, 3, 4, return_sequences=True),
     "unrolled-gru-pytorch-3x2x10": lambda: unrolled_figure(3, 2, 10, cell="gru",
@@ -92,6 +95,9 @@ CASES: dict[str, Callable[[], Figure | bytes]] = {
     "over_time-notebook04-t3": lambda: _over_time(3),
     "training_curve": lambda: training_curve_figure(
         [0.3, 0.08, 0.02, 0.009, 0.004, 0.003], {"one feature hidden": 0.05}),
+    "training_curve-two-models": lambda: training_curve_figure(
+        {"joint LSTM": [0.3, 0.1, 0.02, 0.008], "one LSTM per feature": [0.3, 0.2, 0.19, 0.19]},
+        {"predict the mean": 0.2}),
     "stacked-grid-and-unrolled": _stacked,
 }
 

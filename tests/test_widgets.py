@@ -10,6 +10,7 @@ import re
 import numpy as np
 import pytest
 from matplotlib.image import imread
+from PIL import Image
 
 import lstm_teach as lt
 from lstm_teach import diagrams, widgets
@@ -41,15 +42,15 @@ def test_explorer_starts_on_the_seed_case(explorer):
     assert shown_total(explorer) == 12
     assert "4·(1·1 + 1·1 + 1) = 12" in explorer.formula.value
     assert "recurrent_kernel" in explorer.table.value
-    assert explorer.grid_image.value[:8] == b"\x89PNG\r\n\x1a\n"
+    assert explorer.grid_image.png[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_second_feature_gives_sixteen_and_a_new_grid(explorer):
-    before = explorer.grid_image.value
+    before = explorer.grid_image.png
     explorer.features.value = 2
     assert shown_total(explorer) == 16
     assert "(2, 4)" in explorer.table.value
-    assert explorer.grid_image.value != before
+    assert explorer.grid_image.png != before
 
 
 @pytest.mark.parametrize(
@@ -63,10 +64,10 @@ def test_second_feature_gives_sixteen_and_a_new_grid(explorer):
     ],
 )
 def test_each_layer_control_changes_the_count(explorer, control, value, expected):
-    grid_before = explorer.grid_image.value
+    grid_before = explorer.grid_image.png
     getattr(explorer, control).value = value
     assert shown_total(explorer) == expected
-    assert explorer.grid_image.value != grid_before
+    assert explorer.grid_image.png != grid_before
 
 
 def test_reset_after_only_counts_for_keras_gru(explorer):
@@ -81,21 +82,21 @@ def test_reset_after_only_counts_for_keras_gru(explorer):
 
 
 def test_timesteps_change_shapes_and_picture_not_the_count(explorer):
-    unrolled_before, grid_before = explorer.unrolled_image.value, explorer.grid_image.value
+    unrolled_before, grid_before = explorer.unrolled_image.png, explorer.grid_image.png
     explorer.timesteps.value = 5
     assert shown_total(explorer) == 12
     assert "(batch, 5, 1)" in explorer.shapes.value
-    assert explorer.unrolled_image.value != unrolled_before
-    assert explorer.grid_image.value == grid_before
+    assert explorer.unrolled_image.png != unrolled_before
+    assert explorer.grid_image.png == grid_before
 
 
 def test_return_sequences_changes_the_output_shape(explorer):
     explorer.timesteps.value, explorer.units.value = 4, 2
     assert "output <code>(batch, 2)</code>" in explorer.shapes.value
-    before = explorer.unrolled_image.value
+    before = explorer.unrolled_image.png
     explorer.return_sequences.value = True
     assert "output <code>(batch, 4, 2)</code>" in explorer.shapes.value
-    assert explorer.unrolled_image.value != before
+    assert explorer.unrolled_image.png != before
 
 
 def test_keras_check_runs_on_demand_and_is_remembered(explorer):
@@ -120,14 +121,18 @@ def png_size(picture: bytes) -> tuple[int, int]:
 
 
 def test_static_bundle_has_a_picture_of_both_diagrams_and_stable_text(explorer):
-    bundle = explorer._repr_mimebundle_()
+    bundle, metadata = explorer._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
-    assert bundle["text/plain"] == (
-        "param_explorer: lstm (keras), units=1, features=1, timesteps=1 → 12 parameters"
-    )
-    height, _ = png_size(base64.b64decode(bundle["image/png"]))
-    grid_height, _ = png_size(explorer.grid_image.value)
-    unrolled_height, _ = png_size(explorer.unrolled_image.value)
+    state, grid, unrolled = bundle["text/plain"].split("\n")
+    assert state == "param_explorer: lstm (keras), units=1, features=1, timesteps=1 → 12 parameters"
+    assert grid.startswith("Weight grid of an LSTM with 1 unit and 1 feature")
+    assert "total 12" in grid
+    assert unrolled.startswith("An LSTM unrolled over 1 timestep")
+    height, width = png_size(base64.b64decode(bundle["image/png"]))
+    # shown at half its pixels: sharp on HiDPI screens, the size of the live widget
+    assert metadata["image/png"] == {"width": width // 2, "height": height // 2}
+    grid_height, _ = png_size(explorer.grid_image.png)
+    unrolled_height, _ = png_size(explorer.unrolled_image.png)
     # both pictures, one above the other (blank space below each may be trimmed)
     assert max(grid_height, unrolled_height) < height <= grid_height + unrolled_height
 
@@ -144,12 +149,12 @@ def test_stepper_default_is_notebook_01s_step(stepper):
 
 
 def test_stepper_sliders_move_every_gate_and_the_picture(stepper):
-    before_picture = stepper.image.value
+    before_picture = stepper.image.png
     before = {gate: stepper.step.gates[gate].activation.item() for gate in "ifco"}
     stepper.h_prev.value = 1.0
     after = {gate: stepper.step.gates[gate].activation.item() for gate in "ifco"}
     assert all(after[gate] != pytest.approx(before[gate]) for gate in "ifco")
-    assert stepper.image.value != before_picture
+    assert stepper.image.png != before_picture
 
 
 def test_stepper_second_feature_feeds_every_gate(stepper):
@@ -181,11 +186,17 @@ def test_stepper_agrees_with_keras(stepper):
 
 
 def test_stepper_static_bundle(stepper):
-    bundle = stepper._repr_mimebundle_()
-    assert base64.b64decode(bundle["image/png"]) == stepper.image.value
-    assert bundle["text/plain"] == (
+    bundle, _ = stepper._repr_mimebundle_()
+    static = np.asarray(Image.open(io.BytesIO(base64.b64decode(bundle["image/png"]))))
+    live = np.asarray(Image.open(io.BytesIO(stepper.image.png)))
+    np.testing.assert_array_equal(static, live)  # the same picture, only compressed harder
+    state, picture = bundle["text/plain"].split("\n")
+    assert state == (
         "cell_stepper: units=1, features=1, x_t=[+0.8], h_t-1=+0.0, C_t-1=+0.0 → h_t=+0.2392"
     )
+    assert picture == stepper.image.description_text
+    # by hand: i = σ(0.8), g = tanh(1.6), C = i·g = 0.64; o = σ(−0.3), h = o·tanh(C) = 0.24
+    assert "C_t = 0.64, h_t = 0.24." in picture
 
 
 @pytest.mark.parametrize(
@@ -254,13 +265,13 @@ def test_moving_t_changes_the_pictures_and_shows_that_steps_values(time_stepper)
                          widgets.TIME_BIAS)
     cells, plots = set(), set()
     for t in [1, 2, 3, 4, 5, 6, 3]:
-        before = (time_stepper.cell_image.value, time_stepper.time_image.value)
+        before = (time_stepper.cell_image.png, time_stepper.time_image.png)
         time_stepper.t.value = t
         if t != 1:
-            assert time_stepper.cell_image.value != before[0]
-            assert time_stepper.time_image.value != before[1]
-        cells.add(time_stepper.cell_image.value)
-        plots.add(time_stepper.time_image.value)
+            assert time_stepper.cell_image.png != before[0]
+            assert time_stepper.time_image.png != before[1]
+        cells.add(time_stepper.cell_image.png)
+        plots.add(time_stepper.time_image.png)
         shown = shown_vectors(time_stepper)
         np.testing.assert_allclose(shown["xₜ"], widgets.TIME_X[0, t - 1], atol=5e-5)
         np.testing.assert_allclose(shown["Cₜ"], cs[t - 1], atol=5e-5)
@@ -273,7 +284,7 @@ def test_moving_t_changes_the_pictures_and_shows_that_steps_values(time_stepper)
         assert step is time_stepper.run.trace[t - 1]
         diagram_words = diagrams.figure_text(time_stepper._diagram.figure).split("\n")
         assert f"i = {step.gates['i'].activation[0, 0]:.2f}" in diagram_words
-        assert f"{cs[t - 1, 0]:.2f}" in diagram_words
+        assert f"{cs[t - 1, 0]:.2f}".replace("-", "−") in diagram_words
         plot_words = diagrams.figure_text(time_stepper._over_time.figure).split("\n")
         assert f"at t = {t}" in plot_words
         assert f"{cs[t - 1, 0]:+.2f}".replace("-", "−") in plot_words
@@ -282,18 +293,18 @@ def test_moving_t_changes_the_pictures_and_shows_that_steps_values(time_stepper)
 
 def test_time_stepper_static_bundle(time_stepper):
     time_stepper.t.value = 4
-    bundle = time_stepper._repr_mimebundle_()
+    bundle, _ = time_stepper._repr_mimebundle_()
     assert "application/vnd.jupyter.widget-view+json" in bundle
     height, width = png_size(base64.b64decode(bundle["image/png"]))
-    cell_height, cell_width = png_size(time_stepper.cell_image.value)
-    plot_height, plot_width = png_size(time_stepper.time_image.value)
+    cell_height, cell_width = png_size(time_stepper.cell_image.png)
+    plot_height, plot_width = png_size(time_stepper.time_image.png)
     assert max(cell_height, plot_height) < height <= cell_height + plot_height
     assert width == max(cell_width, plot_width)
     cs, hs = hand_states(widgets.TIME_X, widgets.TIME_KERNEL, widgets.TIME_RECURRENT_KERNEL,
                          widgets.TIME_BIAS)
     c4 = ", ".join(f"{v:+.4f}" for v in cs[3])
     h4 = ", ".join(f"{v:+.4f}" for v in hs[3])
-    assert bundle["text/plain"] == (
+    assert bundle["text/plain"].split("\n")[0] == (
         f"time_stepper: units=2, features=2, timesteps=6, t=4 → C_t=[{c4}], h_t=[{h4}]"
     )
 
@@ -340,3 +351,22 @@ def test_time_stepper_takes_other_weights_and_no_bias():
 def test_time_stepper_rejects_bad_arguments(args, error, words):
     with pytest.raises(error, match=re.escape(words)):
         widgets.time_stepper(*args)
+
+
+def test_every_picture_carries_its_description_as_alt_text_and_updates_with_it(explorer):
+    def alt(picture: widgets._Picture) -> str:
+        return html.unescape(re.search(r'alt="([^"]*)"', picture.value).group(1))
+
+    assert alt(explorer.grid_image) == explorer._grid.figure.description
+    assert "total 12" in alt(explorer.grid_image)
+    explorer.features.value = 2
+    assert "total 16" in alt(explorer.grid_image)
+    assert "Input (batch, 1, 2)" in alt(explorer.unrolled_image)
+
+
+def test_pictures_are_drawn_at_twice_the_pixels_they_are_shown_at(explorer):
+    picture = explorer.grid_image
+    width, height = Image.open(io.BytesIO(picture.png)).size
+    shown = re.search(r'width="(\d+)" height="(\d+)"', picture.value)
+    assert (int(shown.group(1)), int(shown.group(2))) == (width // 2, height // 2)
+    assert width // 2 == round(explorer._grid.figure.get_figwidth() * diagrams.canvas.SCREEN_DPI)

@@ -30,6 +30,7 @@ FONT_STYLES = MappingProxyType({
     "mono": ("DejaVu Sans Mono", "normal"),
 })
 _GLYPH_SCALE = 100.0  # outlines are read at 100 pt and stored per 1 pt of font size
+_KEPT_LINES = 512
 _EMPTY_PATH = Path(np.zeros((1, 2)), [Path.MOVETO], readonly=True)
 _ALIGN_X = MappingProxyType({"left": 0.0, "center": 0.5, "right": 1.0})
 _ALIGN_Y = ("top", "center", "bottom", "baseline")
@@ -57,6 +58,7 @@ class Lettering:
         self._metrics: dict[str, FontMetrics] = {}
         self._glyphs: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, float, str, int]] = {}
         self._kerning: dict[tuple[str, int, int], float] = {}
+        self._lines: dict[tuple[str, str], tuple[np.ndarray, np.ndarray, float]] = {}
 
     def _font(self, style: str) -> FT2Font:
         if style not in self._fonts:
@@ -112,7 +114,21 @@ class Lettering:
         return self._kerning[key]
 
     def line(self, text: str, style: str) -> tuple[np.ndarray, np.ndarray, float]:
-        """Outline of one line of text at size 1 with its baseline at y=0, and its width."""
+        """Outline of one line of text at size 1 with its baseline at y=0, and its width.
+
+        The last few hundred lines are kept: a slider moving back and forth shows the
+        same words again.
+        """
+        key = (text, style)
+        found = self._lines.get(key)
+        if found is None:
+            found = self._assemble(text, style)
+            if len(self._lines) >= _KEPT_LINES:
+                self._lines.pop(next(iter(self._lines)))
+            self._lines[key] = found
+        return found
+
+    def _assemble(self, text: str, style: str) -> tuple[np.ndarray, np.ndarray, float]:
         vertices, codes, x = [], [], 0.0
         previous: tuple[str, int] | None = None
         for char in text:
@@ -125,8 +141,11 @@ class Lettering:
             x += advance
             previous = (found_in, index)
         if not codes:
-            return np.zeros((0, 2)), np.zeros(0, dtype=np.uint8), x
-        return np.concatenate(vertices), np.concatenate(codes), x
+            outline, kinds = np.zeros((0, 2)), np.zeros(0, dtype=np.uint8)
+        else:
+            outline, kinds = np.concatenate(vertices), np.concatenate(codes)
+        outline.flags.writeable = kinds.flags.writeable = False  # shared by every label
+        return outline, kinds, x
 
     def width(self, text: str, style: str, size: float) -> float:
         """Width in points of the longest line of text at this font size."""
@@ -203,6 +222,20 @@ class Label(PathPatch):
         size = self._size if size is None else float(size)
         if (ha, va, size) != (self._ha, self._va, self._size):
             self._ha, self._va, self._size = ha, va, size
+            self._changed()
+
+    def set_linespacing(self, linespacing: float) -> None:
+        """Distance between baselines, in multiples of the font's line height."""
+        linespacing = float(linespacing)
+        if linespacing != self._linespacing:
+            self._linespacing = linespacing
+            self._changed()
+
+    def set_rotation(self, degrees: float) -> None:
+        """Turn the text counter-clockwise about its anchor point."""
+        radians = float(np.deg2rad(degrees))
+        if radians != self._rotation:
+            self._rotation = radians
             self._changed()
 
     def width_at(self, size: float) -> float:

@@ -22,7 +22,7 @@ from lstm_teach.diagrams.canvas import (
     TIMESTEP_LIMIT,
     Picture,
     bounded_int,
-    signed,
+    value_text,
 )
 from lstm_teach.diagrams.cell_step import check_step
 from lstm_teach.diagrams.lettering import Label
@@ -48,6 +48,11 @@ _SERIES_STYLES = MappingProxyType({
     "h": ("h", "output h", MUTED, (0, (4, 2)), "v", 1.6),
 })
 _STATES = ("C", "h")
+#: Each series as a description names it.
+_SPOKEN = MappingProxyType({
+    "i": "input gate i", "f": "forget gate f", "c": "candidate g (the c path)",
+    "o": "output gate o", "C": "cell state C", "h": "output h",
+})
 _MARK_ZORDER = 8.0
 
 
@@ -259,6 +264,7 @@ class GatesOverTime(Picture):
         self.at = at
         for artist in self._marked:
             artist.set_visible(at is not None)
+        self.figure.description = self.describe()
         if at is None:
             return
         x = self._xs(timesteps)[at - 1]
@@ -269,7 +275,28 @@ class GatesOverTime(Picture):
                              [self._ys(name, self.values[name][at - 1])[()] for name in names])
         self._heading.set_text(f"at t = {at}")
         for name, label in self._readouts.items():
-            label.set_text(signed(float(self.values[name][at - 1])))
+            label.set_text(value_text(float(self.values[name][at - 1]), signed_=True))
+
+
+    def describe(self) -> str:
+        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        if not self.steps:
+            return "Line chart of an LSTM's gates over time: nothing drawn yet."
+        timesteps = len(self.steps)
+        units = np.shape(self.steps[0].h)[1]
+        which = f"unit {self.unit} of {units}" if units > 1 else "the only unit"
+        series = "; ".join(
+            f"{_SPOKEN[name]}: " + ", ".join(value_text(value) for value in self.values[name])
+            for name in self._lines
+        )
+        text = (
+            f"Line chart of one LSTM layer over {timesteps} timestep"
+            f"{'s' * (timesteps > 1)}, {which}, sample 0. Values at t = 1 to {timesteps}: "
+            f"{series}."
+        )
+        if self.at is not None:
+            text += f" Marked: t = {self.at}."
+        return text
 
 
 def gates_over_time_figure(steps: object, unit: int = 0, *, at: int | None = None) -> Figure:

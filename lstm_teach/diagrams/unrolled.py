@@ -77,7 +77,9 @@ class UnrolledView(Picture):
         self._boxes: list[FancyBboxPatch] = []
         self._box_labels: list[Label] = []
         self._weight_links: list[Line2D] = []
-        self._carries: list[FancyArrowPatch] = []
+        self._carries: list[FancyArrowPatch] = []  # h from each step to the next
+        self._cell_carries: list[FancyArrowPatch] = []  # C, for an LSTM
+        self._carry_labels: list[tuple[Label, Label]] = []
         self._inputs: list[FancyArrowPatch] = []
         self._input_labels: list[Label] = []
         self._outputs: list[FancyArrowPatch] = []
@@ -96,6 +98,12 @@ class UnrolledView(Picture):
                                                  color=GATE_COLOURS[0],
                                                  linestyle=(0, (3, 2)), linewidth=1.0))
             self._carries.append(self._arrow())
+            self._cell_carries.append(self._arrow(linewidth=1.6))
+            self._carry_labels.append((
+                self._label((0.0, 0.0), "h", size=7.5, style="bold", ha="center", va="top"),
+                self._label((0.0, 0.0), "C", size=7.5, style="bold", ha="center",
+                            va="bottom"),
+            ))
             self._inputs.append(self._arrow())
             self._input_labels.append(self._label((0.0, 86.0), size=8, ha="center",
                                                   va="top"))
@@ -123,13 +131,15 @@ class UnrolledView(Picture):
                 f"UnrolledView, got {timesteps}"
             )
         return_sequences = _checks.flag("return_sequences", return_sequences)
-        row_width = self._place_boxes(timesteps, return_sequences)
+        self.layer, self.timesteps, self.return_sequences = layer, timesteps, return_sequences
+        row_width = self._place_boxes(timesteps, return_sequences, layer.cell == "lstm")
         self._describe(layer, timesteps, return_sequences)
         self._place_weights(row_width)
-        self.layer = layer
+        self.figure.description = self.describe()
 
-    def _place_boxes(self, timesteps: int, return_sequences: bool) -> float:
-        """Lay out the row of cells; returns the row's width in points."""
+    def _place_boxes(self, timesteps: int, return_sequences: bool, carries_c: bool) -> float:
+        """Lay out the row of cells and the state arrows between them (h, and C for an
+        LSTM, each named when the gap leaves room); returns the row's width in points."""
         pitch = min(100.0, (_ROW_RIGHT - _ROW_LEFT) / timesteps)
         box_width = min(64.0, 0.68 * pitch)
         row_width = pitch * (timesteps - 1) + box_width
@@ -141,7 +151,13 @@ class UnrolledView(Picture):
             for artist in (self._boxes[t], self._box_labels[t], self._weight_links[t],
                            self._inputs[t], self._input_labels[t]):
                 artist.set_visible(shown)
-            self._carries[t].set_visible(shown and t < timesteps - 1)
+            carried = shown and t < timesteps - 1
+            self._carries[t].set_visible(carried)
+            self._cell_carries[t].set_visible(carried and carries_c)
+            h_label, c_label = self._carry_labels[t]
+            named = carried and pitch - box_width >= 7.0
+            h_label.set_visible(named)
+            c_label.set_visible(named and carries_c)
             self._outputs[t].set_visible(emitted)
             self._output_labels[t].set_visible(emitted)
             if not shown:
@@ -161,9 +177,14 @@ class UnrolledView(Picture):
             self._outputs[t].set_positions((out_x, _CELL_TOP), (out_x, _OUTPUT_TOP))
             self._output_labels[t].set_position((out_x, _OUTPUT_TOP + 3))
             self._output_labels[t].set_text(f"h{subscript(t + 1)}")
-            if t < timesteps - 1:
-                self._carries[t].set_positions((left + box_width, middle),
-                                               (left + pitch, middle))
+            if carried:
+                h_y, c_y = (middle - 8, middle + 8) if carries_c else (middle, middle)
+                gap_middle = left + (box_width + pitch) / 2
+                self._carries[t].set_positions((left + box_width, h_y), (left + pitch, h_y))
+                self._cell_carries[t].set_positions((left + box_width, c_y),
+                                                    (left + pitch, c_y))
+                h_label.set_position((gap_middle, h_y - 3))
+                c_label.set_position((gap_middle, c_y + 3))
         self._start.set_position((row_left - 24, middle))
         self._start_arrow.set_positions((row_left - 22, middle), (row_left, middle))
         return row_width
@@ -181,6 +202,27 @@ class UnrolledView(Picture):
         self._weights_box.set_width(band_width)
         self._weights_text.set_position((band_left + band_width / 2,
                                          (_WEIGHTS_BOTTOM + _WEIGHTS_TOP) / 2))
+
+    def describe(self) -> str:
+        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        layer, timesteps = self.layer, self.timesteps
+        weights = ", ".join(f"{name} {shape}" for name, shape in layer.shapes.items())
+        carried = "h and C" if layer.cell == "lstm" else "h"
+        start = "h₀ = 0 and C₀ = 0" if layer.cell == "lstm" else "h₀ = 0"
+        if self.return_sequences:
+            output = (f"output (batch, {timesteps}, {layer.units}): every step's h "
+                      "(return_sequences=True)")
+        else:
+            output = (f"output (batch, {layer.units}): only the last h{subscript(timesteps)} "
+                      "(return_sequences=False)")
+        plural = "s" if timesteps > 1 else ""
+        return (
+            f"{layer.kind.article} {layer.kind.title} unrolled over {timesteps} "
+            f"timestep{plural}: the same cell with one set of {layer.count} weights "
+            f"({weights}) at every step. Arrows carry {carried} from each step to the next, "
+            f"starting from {start}. Input (batch, {timesteps}, {layer.features}): one x "
+            f"per step; {output}."
+        )
 
     def _describe(self, layer: LayerSpec, timesteps: int, return_sequences: bool) -> None:
         weights = "    ".join(f"{name} {shape}" for name, shape in layer.shapes.items())
