@@ -31,6 +31,7 @@ from lstm_teach.counting import (
     formula,
     param_table,
 )
+from lstm_teach.formatting import signed, vector
 from lstm_teach.reference import GateStep, LSTMResult, Step, lstm_forward, sigmoid
 
 _LAZY = {
@@ -73,6 +74,8 @@ __all__ = [
     "lstm_forward",
     "param_table",
     "sigmoid",
+    "signed",
+    "vector",
     *_LAZY,
 ]
 

@@ -28,6 +28,11 @@ from lstm_teach.counting import LayerSpec
 WEIGHTS = tuple(LayerSpec(1, 1).shapes)
 
 _WIDTH = 88
+#: What a checker says before the learner has typed a prediction (answer=None), which
+#: is how every question is saved: the reader predicts before seeing any feedback.
+NOT_ANSWERED = (
+    "Not answered yet: replace None with your prediction, then run this cell again."
+)
 
 
 @dataclass(frozen=True)
@@ -40,7 +45,7 @@ class Feedback:
     """
 
     correct: bool
-    answer: int | tuple[int, ...]
+    answer: int | tuple[int, ...] | None
     expected: int | tuple[int, ...]
     mistake: str | None
     message: str
@@ -276,7 +281,7 @@ def _and_join(parts: list[str]) -> str:
 
 
 def diagnose_count(
-    answer: int,
+    answer: int | None,
     units: int,
     features: int,
     *,
@@ -294,11 +299,14 @@ def diagnose_count(
     one_wide_layer, per_feature, no_bias, counted_bias, two_biases, one_gru_bias,
     one_path, wrong_paths, swapped, no_recurrent.
     """
-    answer = _count_answer(answer)
     layer = LayerSpec(units, features, cell=cell, use_bias=use_bias)
     bidirectional = _checks.flag("bidirectional", bidirectional)
     if timesteps is not None:
         timesteps = _checks.positive_int("timesteps", timesteps)
+    if answer is None:
+        return Feedback(False, None, layer.count * (2 if bidirectional else 1), None,
+                        NOT_ANSWERED)
+    answer = _count_answer(answer)
 
     right, slips = _count_slips(layer, timesteps, bidirectional)
     expected = layer.count * (2 if bidirectional else 1)
@@ -469,17 +477,21 @@ def _shape_answer(answer: object) -> tuple[int, ...]:
     return tuple(int(size) for size in answer)
 
 
-def diagnose_shape(answer: tuple[int, ...], weight: str, units: int, features: int) -> Feedback:
+def diagnose_shape(
+    answer: tuple[int, ...] | None, weight: str, units: int, features: int,
+) -> Feedback:
     """Check the shape of one weight of a Keras LSTM layer and name the slip behind it.
 
     weight is "kernel", "recurrent_kernel" or "bias"; answer is a tuple such as (3, 16)
     (a list is accepted too). Recognised slips (Feedback.mistake): transposed,
     one_gate, two_biases, swapped, as_matrix, other_weight.
     """
-    answer = _shape_answer(answer)
     weight = _checks.choice("weight", weight, WEIGHTS)
     layer = LayerSpec(units, features)
     expected = layer.shapes[weight]
+    if answer is None:
+        return Feedback(False, None, expected, None, NOT_ANSWERED)
+    answer = _shape_answer(answer)
     matching = [slip for slip in _shape_slips(weight, layer.units, layer.features)
                 if answer in slip.shapes]
     rule, reason = _RIGHT_SHAPES[weight]

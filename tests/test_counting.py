@@ -172,3 +172,15 @@ def test_one_path_owns_a_units_wide_slice_of_every_weight(settings, path_shapes,
     assert layer.bias_vectors == bias_vectors
     slices = sum(math.prod(shape) for shape in path_shapes.values())
     assert slices * layer.kind.paths == layer.count  # the paths' slices tile every weight
+
+
+def test_printed_numbers_have_a_sign_fixed_decimals_and_no_negative_zero():
+    import numpy as np
+
+    assert lt.signed(-1e-17) == "+0.0000"  # float noise around zero prints as zero
+    assert lt.signed(np.float32(0.25), digits=2) == "+0.25"
+    assert lt.vector(np.array([[0.5], [-0.125]])) == "[+0.5000, -0.1250]"
+    with pytest.raises(TypeError, match="value must be a real number"):
+        lt.signed("0.5")
+    with pytest.raises(ValueError, match="one number"):
+        lt.signed(np.ones(2))

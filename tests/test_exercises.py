@@ -240,7 +240,7 @@ def test_an_unknown_shape_gets_a_hint():
 @pytest.mark.parametrize(
     ("answer", "error"),
     [(True, TypeError), (12.5, TypeError), (16.0, TypeError), ("16", TypeError),
-     (None, TypeError), (-1, ValueError)],
+     (-1, ValueError)],
 )
 def test_a_count_answer_must_be_a_whole_number(answer, error):
     with pytest.raises(error, match=r"^answer must be"):
@@ -272,7 +272,7 @@ def test_bad_sizes_for_a_count_are_named(options, error, named):
 
 @pytest.mark.parametrize(
     ("answer", "error"),
-    [("16", TypeError), ((3.0, 16), TypeError), ((True,), TypeError), (None, TypeError),
+    [("16", TypeError), ((3.0, 16), TypeError), ((True,), TypeError),
      ((-1, 2), ValueError)],
 )
 def test_a_shape_answer_must_be_a_tuple_of_whole_numbers(answer, error):
@@ -326,3 +326,12 @@ def test_expected_counts_and_shapes_match_real_keras_layers():
     both_ways = keras.layers.Bidirectional(keras.layers.LSTM(4, name="lstm"), name="both_ways")
     keras.Sequential([keras.Input(shape=(None, 3)), both_ways], name="bidirectional")
     assert ex.diagnose_count(0, 4, 3, bidirectional=True).expected == both_ways.count_params()
+
+
+def test_an_unanswered_question_says_so_and_reveals_nothing():
+    for feedback in (ex.diagnose_count(None, 3, 5), ex.diagnose_shape(None, "kernel", 3, 5)):
+        assert not feedback.correct and feedback.answer is None
+        assert str(feedback) == ex.NOT_ANSWERED
+        assert str(feedback.expected) not in str(feedback)
+    with pytest.raises(ValueError, match="units"):
+        ex.diagnose_count(None, 0, 5)  # the question itself is still checked

@@ -1,0 +1,42 @@
+"""How the notebooks print numbers: fixed decimals, a sign, and no "-0.0000".
+
+Printed numbers are compared by nbval digit for digit, so they are rounded to what
+float32 Keras and float64 NumPy agree on (4 decimals) and a tiny negative such as
+-1e-17 prints as +0.0000, the same on every machine.
+
+>>> signed(0.123456), signed(-1e-17), signed(-0.5)
+('+0.1235', '+0.0000', '-0.5000')
+>>> vector([0.5, -0.25])
+'[+0.5000, -0.2500]'
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+
+
+def _number(name: str, value: object) -> float:
+    if isinstance(value, bool) or not isinstance(value, numbers.Real | np.ndarray):
+        raise TypeError(f"{name} must be a real number, got {value!r}")
+    array = np.asarray(value, dtype=float)
+    if array.size != 1:
+        raise ValueError(f"{name} must be one number, got an array of shape {array.shape}")
+    return float(array.reshape(()))
+
+
+def signed(value: float, digits: int = 4) -> str:
+    """value with a sign and `digits` decimals; rounding first keeps -0.0 away."""
+    number = _number("value", value)
+    return f"{round(number, digits) + 0.0:+.{digits}f}"
+
+
+def vector(values: Iterable[float], digits: int = 4) -> str:
+    """A list of numbers as [+0.1234, -0.5678], each as signed() writes it."""
+    if isinstance(values, str | bytes):
+        raise TypeError(f"values must be numbers, got {values!r}")
+    flat = np.asarray(list(values) if not isinstance(values, np.ndarray) else values,
+                      dtype=float).ravel()
+    return "[" + ", ".join(signed(value, digits) for value in flat) + "]"
