@@ -85,3 +85,29 @@ def shape_is(name: str, array: np.ndarray, expected: tuple[int, ...], meaning: s
     """Raise ValueError unless array.shape equals expected, explaining the expectation."""
     if array.shape != expected:
         raise ValueError(f"{name} must have shape {expected} {meaning}, got {array.shape}")
+
+
+#: Largest magnitude a float32 (what Keras computes in) can hold.
+FLOAT32_MAX = float(np.finfo(np.float32).max)
+
+
+def float32_values(name: str, array: np.ndarray) -> np.ndarray:
+    """Refuse values that become infinite when Keras casts them to float32."""
+    largest = float(np.max(np.abs(array))) if array.size else 0.0
+    if largest > FLOAT32_MAX:
+        raise ValueError(
+            f"{name} holds a value of magnitude {largest:.3g}, beyond what float32 (Keras' "
+            f"number type) can hold, about {FLOAT32_MAX:.3g}; Keras would turn it into "
+            "infinity"
+        )
+    return array
+
+
+def fraction(name: str, value: object) -> float:
+    """A real number from 0 up to (not including) 1, such as a dropout rate."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        raise TypeError(f"{name} must be a number from 0 to below 1, got {value!r}")
+    number = float(value)
+    if not 0.0 <= number < 1.0:
+        raise ValueError(f"{name} must be a number from 0 to below 1, got {number!r}")
+    return number

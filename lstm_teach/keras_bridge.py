@@ -22,6 +22,17 @@ from lstm_teach.counting import CELL_KINDS, CELLS, GATES, LayerSpec
 from lstm_teach.reference import LSTMResult, lstm_forward
 
 SUMMARY_WIDTH = 72
+#: Layer arguments that must be exactly True or False: Keras would take any non-empty
+#: string, "False" included, as True.
+FLAG_ARGUMENTS = (
+    "use_bias", "return_sequences", "return_state", "go_backwards", "stateful", "unroll",
+    "unit_forget_bias", "reset_after", "use_cudnn",
+)
+#: Layer arguments that are rates from 0 to below 1: Keras would clip 2.0 to 1.0.
+RATE_ARGUMENTS = ("dropout", "recurrent_dropout")
+#: Most parameters a layer built here may hold: 250 million float32 numbers take 1 GB,
+#: already more than a laptop kernel should spend on one teaching layer.
+MAX_PARAMETERS = 250_000_000
 
 
 def keras() -> ModuleType:
@@ -61,6 +72,39 @@ def _recurrent_layer(cell: str, units: int, **layer_kwargs: Any) -> Any:
     return getattr(keras().layers, CELL_KINDS[cell].title)(units, name=cell, **layer_kwargs)
 
 
+def _checked_layer_kwargs(cell: str, layer_kwargs: dict[str, Any]) -> dict[str, Any]:
+    """The keyword arguments for a Keras layer, with flags and rates checked as the
+    arithmetic checks them, so a typo cannot build a different layer silently."""
+    checked = dict(layer_kwargs)
+    if "name" in checked:
+        raise TypeError(f"name is fixed to {cell!r} so outputs stay stable; do not pass name")
+    for old in ("input_shape", "input_dim", "input_length", "batch_input_shape"):
+        if old in checked:
+            raise TypeError(
+                f"{old} is Keras 1/2 style; give timesteps and features instead "
+                "(they become keras.Input(shape=(timesteps, features)))"
+            )
+    for name in FLAG_ARGUMENTS:
+        if name in checked:
+            checked[name] = _checks.flag(name, checked[name])
+    for name in RATE_ARGUMENTS:
+        if name in checked:
+            checked[name] = _checks.fraction(name, checked[name])
+    if "reset_after" in checked and cell != "gru":
+        raise ValueError(f"reset_after applies to cell='gru' only, not cell={cell!r}")
+    return checked
+
+
+def _fits_in_memory(layer: LayerSpec) -> None:
+    """Refuse a layer whose weights alone would not fit in a learner's memory."""
+    if layer.count > MAX_PARAMETERS:
+        raise ValueError(
+            f"units={layer.units}, features={layer.features} gives {layer.count:,} parameters, "
+            f"{layer.count * 4 / 1e9:,.1f} GB as float32; layers built here hold at most "
+            f"{MAX_PARAMETERS:,} (1 GB). lt.count_params counts any size without building"
+        )
+
+
 def keras_layer(layer: LayerSpec) -> Any:
     """The Keras layer a LayerSpec describes, built for its features (any batch, any length).
 
@@ -73,12 +117,39 @@ def keras_layer(layer: LayerSpec) -> Any:
             "layer must use convention='keras' to be built in Keras; PyTorch's layout "
             "(two bias vectors, transposed weights) has no Keras layer"
         )
+    _fits_in_memory(layer)
+    built = _recurrent_layer(layer.cell, layer.units, **_spec_kwargs(layer))
+    built.build((None, None, layer.features))
+    return built
+
+
+def _spec_kwargs(layer: LayerSpec) -> dict[str, Any]:
     kwargs: dict[str, Any] = {"use_bias": layer.use_bias}
     if layer.cell == "gru":
         kwargs["reset_after"] = layer.reset_after
-    built = _recurrent_layer(layer.cell, layer.units, **kwargs)
-    built.build((None, None, layer.features))
-    return built
+    return kwargs
+
+
+def _count_without_weights(layer: LayerSpec) -> int:
+    """The count a real Keras layer reports, from a layer built without weight values.
+
+    Inside a StatelessScope Keras creates each variable with its shape but without
+    computing an initial value, so counting LSTM(5000) takes milliseconds and no memory.
+    The variables Keras notes for later initialisation are dropped again.
+    """
+    k = keras()
+    from keras.src.backend.common import global_state
+
+    with k.StatelessScope(initialize_variables=False):
+        built = _recurrent_layer(layer.cell, layer.units, **_spec_kwargs(layer))
+        built.build((None, None, layer.features))
+        count = int(built.count_params())
+    ours = {id(variable) for variable in built.variables}
+    pending = global_state.get_global_attribute("uninitialized_variables") or []
+    global_state.set_global_attribute(
+        "uninitialized_variables", [v for v in pending if id(v) not in ours]
+    )
+    return count
 
 
 def build_rnn(
@@ -99,14 +170,10 @@ def build_rnn(
     timesteps = _timesteps(timesteps)
     features = _checks.positive_int("features", features)
     cell = _checks.choice("cell", cell, CELLS)
-    if "name" in layer_kwargs:
-        raise TypeError(f"name is fixed to {cell!r} so outputs stay stable; do not pass name")
-    for old in ("input_shape", "input_dim", "batch_input_shape"):
-        if old in layer_kwargs:
-            raise TypeError(
-                f"{old} is Keras 2 style; give timesteps and features instead "
-                "(they become keras.Input(shape=(timesteps, features)))"
-            )
+    layer_kwargs = _checked_layer_kwargs(cell, layer_kwargs)
+    _fits_in_memory(LayerSpec(units, features, cell,
+                              use_bias=layer_kwargs.get("use_bias", True),
+                              reset_after=layer_kwargs.get("reset_after", True)))
     k = keras()
     return k.Sequential(
         [
@@ -132,11 +199,12 @@ def keras_count_params(
 ) -> int:
     """Ask a freshly built Keras layer how many parameters it has.
 
-    The layer is built for inputs of `features` features (any batch, any length) without
-    wrapping it in a model: the same weights, in a third less time.
+    The layer is built for inputs of `features` features (any batch, any length), outside
+    any model and without computing its weights' values: Keras creates every weight with
+    its shape, which is all count_params() reads, so any size is counted in milliseconds.
     """
-    layer = LayerSpec(units, features, cell, use_bias, "keras", reset_after)
-    return int(keras_layer(layer).count_params())
+    return _count_without_weights(LayerSpec(units, features, cell, use_bias, "keras",
+                                            reset_after))
 
 
 def _lstm_cell(layer: object) -> Any:
@@ -193,22 +261,27 @@ def set_lstm_weights(
         "recurrent_kernel", recurrent_kernel, 2, "(units, 4·units)"
     )
     _checks.shape_is("recurrent_kernel", recurrent_kernel, (units, 4 * units), "(units, 4·units)")
-    weights = [kernel, recurrent_kernel]
+    weights = {"kernel": kernel, "recurrent_kernel": recurrent_kernel}
     if cell.use_bias:
         if bias is None:
             raise ValueError("bias is required: this layer has use_bias=True")
         bias = _checks.real_array("bias", bias, 1, "(4·units,)")
         _checks.shape_is("bias", bias, (4 * units,), "(4·units,)")
-        weights.append(bias)
+        weights["bias"] = bias
     elif bias is not None:
         raise ValueError("bias must be None: this layer has use_bias=False")
-    cell.set_weights([w.astype(np.float32) for w in weights])
+    for name, values in weights.items():
+        _checks.float32_values(name, values)
+    cell.set_weights([values.astype(np.float32) for values in weights.values()])
 
 
 def keras_output(model: Any, x: object) -> np.ndarray:
     """Run the model on x in inference mode and return a NumPy array (no progress bar)."""
-    x = _checks.real_array("x", x, 3, "(batch, timesteps, features)")
     k = keras()
+    if not isinstance(model, k.Layer):
+        raise TypeError(f"model must be a Keras model or layer, got {type(model).__name__}")
+    x = _checks.float32_values("x", _checks.real_array("x", x, 3,
+                                                       "(batch, timesteps, features)"))
     return k.ops.convert_to_numpy(model(x.astype(np.float32), training=False))
 
 
@@ -236,6 +309,9 @@ def keras_lstm_forward(
     compared line for line. Layers are cached per shape, so repeated calls are quick.
     """
     checked = lstm_forward(x, kernel, recurrent_kernel, bias, h0, c0)  # validates every shape
+    for name, values in (("x", x), ("h0", h0), ("c0", c0)):
+        if values is not None:
+            _checks.float32_values(name, np.asarray(values, dtype=float))
     batch, timesteps, features = np.shape(x)
     units = checked.h.shape[1]
     layer = _stateful_lstm(units, timesteps, features, bias is not None)
@@ -257,6 +333,11 @@ def keras_lstm_forward(
 
 def summary_text(model: Any) -> str:
     """model.summary() as plain text of a fixed width, the same in every terminal."""
+    if not isinstance(model, keras().Model):
+        raise TypeError(
+            f"model must be a Keras model (keras.Sequential or keras.Model), got "
+            f"{type(model).__name__}; a single layer has no summary: wrap it in a model"
+        )
     lines: list[str] = []
     with contextlib.ExitStack() as stack:
         if "IPython" in sys.modules:

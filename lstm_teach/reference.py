@@ -67,8 +67,12 @@ class LSTMResult:
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function 1 / (1 + e^-z), Keras' default recurrent_activation."""
-    return 1.0 / (1.0 + np.exp(-z))
+    """Logistic function 1 / (1 + e^-z), Keras' default recurrent_activation.
+
+    Written as exp(−log(1 + e^−z)) so that a very negative z gives 0 without an
+    overflow warning (e^800 is beyond float64).
+    """
+    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
 
 
 def _state(name: str, value: object, batch: int, units: int) -> np.ndarray:
@@ -108,9 +112,10 @@ def lstm_forward(
     )
     trace = _checks.flag("trace", trace)
     features, width = kernel.shape
-    if width == 0 or width % 4:
+    if features == 0 or width == 0 or width % 4:
         raise ValueError(
-            f"kernel must have shape (features, 4·units) with units >= 1, got {kernel.shape}"
+            "kernel must have shape (features, 4·units) with features >= 1 and units >= 1, "
+            f"got {kernel.shape}"
         )
     units = width // 4
     batch, timesteps, x_features = x.shape
@@ -136,12 +141,19 @@ def lstm_forward(
     steps = []
     for t in range(timesteps):
         h_prev, c_prev = h, c
-        z = x[:, t, :] @ kernel + h_prev @ recurrent_kernel + bias
+        with np.errstate(over="ignore", invalid="ignore"):
+            z = x[:, t, :] @ kernel + h_prev @ recurrent_kernel + bias
+        if not np.all(np.isfinite(z)):
+            raise ValueError(
+                f"the pre-activations z overflowed at timestep {t + 1}: x, kernel, "
+                "recurrent_kernel and bias are so large that x·kernel + h·recurrent_kernel "
+                "+ bias exceeds what float64 holds (about 1.8e308); scale them down"
+            )
         z_i, z_f, z_c, z_o = np.split(z, 4, axis=1)
         i = sigmoid(z_i)
         f = sigmoid(z_f)
         g = np.tanh(z_c)
-        c = f * c_prev + i * g
+        c = f * c_prev + i * g  # |i·g| <= 1 and f < 1: finite whenever c0 is
         o = sigmoid(z_o)
         h = o * np.tanh(c)
         outputs.append(h)

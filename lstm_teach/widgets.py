@@ -74,13 +74,60 @@ def _pre(text: str) -> str:
     )
 
 
+#: Keras computes in float32 and the reference in float64: they agree to about 1e-7 of
+#: the numbers involved, so a difference below this (relative to 1 + |value|) is round-off.
+FLOAT32_TOLERANCE = 1e-4
+
+
+def _agreement(keras_values: np.ndarray, numpy_values: np.ndarray) -> tuple[bool, float]:
+    """Whether Keras (float32) and NumPy (float64) agree within float32 round-off, and the
+    largest difference found."""
+    difference = np.abs(np.asarray(keras_values, dtype=float) - np.asarray(numpy_values))
+    scale = 1.0 + np.abs(np.asarray(numpy_values, dtype=float))
+    return bool(np.all(difference <= FLOAT32_TOLERANCE * scale)), float(difference.max())
+
+
 class _Explorer(widgets.VBox):
     """A VBox that, when displayed, also carries a static picture and its description.
 
     Viewers without a kernel (GitHub, nbviewer, handouts) show the picture of the
     widget's current state at its intended size; its text/plain, which is also the
     handouts' alt text, says what the controls are set to and what the pictures show.
+
+    Controls changed from code are checked before any view changes: a value the
+    explorer cannot show (a slider moved past the diagrams' limits, a selection set to
+    None, NaN) is put back and refused with an error naming the control, so the views
+    always show one consistent state and the explorer keeps working.
     """
+
+    _restoring = False
+
+    def _watch(self, *controls: widgets.ValueWidget) -> None:
+        for control in controls:
+            control.observe(self._on_change, names="value")
+
+    def _on_change(self, change: dict[str, Any]) -> None:
+        if self._restoring:
+            return
+        try:
+            self.check_controls()
+        except (TypeError, ValueError) as refusal:
+            self._restoring = True
+            try:
+                change["owner"].value = change["old"]
+            finally:
+                self._restoring = False
+            name = getattr(change["owner"], "description", "") or "a control"
+            raise type(refusal)(f"{name} = {change['new']!r} refused: {refusal}") from None
+        self.refresh()
+
+    def check_controls(self) -> None:
+        """Raise TypeError or ValueError if the controls hold values this explorer cannot
+        show; change nothing."""
+        raise NotImplementedError
+
+    def refresh(self, change: object = None) -> None:
+        raise NotImplementedError
 
     def figures(self) -> tuple[Figure, ...]:
         """The diagrams this explorer shows, top to bottom."""
@@ -158,8 +205,7 @@ class ParamExplorer(_Explorer):
             self.units, self.features, self.timesteps, self.cell, self.convention,
             self.use_bias, self.reset_after, self.return_sequences,
         ]
-        for control in controls:
-            control.observe(self.refresh, names="value")
+        self._watch(*controls)
         self.check_button.on_click(lambda _: self.check_with_keras())
         super().__init__([
             widgets.HBox([
@@ -191,6 +237,20 @@ class ParamExplorer(_Explorer):
 
     def _reset_after_applies(self) -> bool:
         return self.cell.value == "gru" and self.convention.value == "keras"
+
+    def check_controls(self) -> None:
+        layer = self.settings()
+        if layer.units > self._grid.max_units or layer.features > self._grid.max_features:
+            raise ValueError(
+                f"units and features must be from 1 to {self._grid.max_units} and "
+                f"{self._grid.max_features} here (the diagrams are sized for them); "
+                f"got units={layer.units}, features={layer.features}"
+            )
+        _checks.positive_int("timesteps", self.timesteps.value)
+        if self.timesteps.value > self._unrolled.max_timesteps:
+            raise ValueError(f"timesteps must be from 1 to {self._unrolled.max_timesteps} "
+                             f"here, got {self.timesteps.value}")
+        _checks.flag("return_sequences", self.return_sequences.value)
 
     def _keras_key(self) -> LayerSpec:
         """The Keras layer these settings build: PyTorch's convention changes no Keras layer."""
@@ -318,8 +378,7 @@ class CellStepper(_Explorer):
         self._diagram = diagrams.CellDiagram()
         self._keras_h: dict[tuple[float, ...], float] = {}
 
-        for control in (self.features, self.x0, self.x1, self.h_prev, self.c_prev):
-            control.observe(self.refresh, names="value")
+        self._watch(self.features, self.x0, self.x1, self.h_prev, self.c_prev)
         self.check_button.on_click(lambda _: self.check_with_keras())
         super().__init__([
             widgets.HBox([
@@ -331,6 +390,11 @@ class CellStepper(_Explorer):
             self.result,
         ])
         self.refresh()
+
+    def check_controls(self) -> None:
+        _checks.choice("features", str(self.features.value), ("1", "2"))
+        x, kernel, h0, c0 = self.inputs()
+        lstm_forward(x, kernel, self.recurrent_kernel, self.bias, h0, c0)
 
     def inputs(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         """x (1, 1, features), kernel (features, 4), h0 (1, 1) and c0 (1, 1) from the controls."""
@@ -374,10 +438,13 @@ class CellStepper(_Explorer):
         keras_h = self._keras_h.get(self._key())
         if keras_h is None:
             self.check_result.value = "<i>not yet checked with Keras</i>"
-        elif abs(keras_h - self.step.h.item()) < 1e-5:
-            self.check_result.value = f"✔ Keras h<sub>t</sub> = {keras_h:+.4f}"
         else:
-            self.check_result.value = f"✘ Keras h<sub>t</sub> = {keras_h:+.4f} differs"
+            agrees, difference = _agreement(keras_h, self.step.h.item())
+            mark, verdict = ("✔", "agrees") if agrees else ("✘", "differs")
+            self.check_result.value = (
+                f"{mark} Keras h<sub>t</sub> = {keras_h:+.4f} {verdict} with NumPy "
+                f"(difference {difference:.1e})"
+            )
 
     def figures(self) -> tuple[Figure, ...]:
         return (self._diagram.figure,)
@@ -426,6 +493,8 @@ TIME_KERNEL = np.array([[0.2, -0.4, -0.3, -2.0, 1.4, 0.9, -0.3, 0.6],
 TIME_RECURRENT_KERNEL = np.array([[0.4, -0.5, 0.1, -0.7, 0.7, 0.2, 0.3, 0.3],
                                   [-0.8, 0.6, 1.6, -1.3, -1.4, -1.2, 0.7, 0.1]])
 TIME_BIAS = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+#: time_stepper's bias when it was left out, told apart from bias=None (no bias).
+NOT_GIVEN = object()
 #: Longest sequence time_stepper draws (one tick and one slider stop per step).
 MAX_STEPPED_TIMESTEPS = 20
 
@@ -448,7 +517,7 @@ class TimeStepper(_Explorer):
         x: object = None,
         kernel: object = None,
         recurrent_kernel: object = None,
-        bias: object = None,
+        bias: object = NOT_GIVEN,
     ) -> None:
         x = _checks.real_array("x", TIME_X if x is None else x, 3,
                                "(1, timesteps, features)")
@@ -462,17 +531,17 @@ class TimeStepper(_Explorer):
                 f"x must have 1 to {MAX_STEPPED_TIMESTEPS} timesteps (its axis 1) so each "
                 f"step stays legible, got {x.shape[1]}"
             )
-        if kernel is None and recurrent_kernel is None and bias is None:
+        if kernel is None and recurrent_kernel is None and bias is NOT_GIVEN:
             kernel, recurrent_kernel, bias = TIME_KERNEL, TIME_RECURRENT_KERNEL, TIME_BIAS
             if x.shape[2] != TIME_KERNEL.shape[0]:
                 raise ValueError(
                     f"x has {x.shape[2]} features but the default weights are for "
                     f"{TIME_KERNEL.shape[0]}: pass kernel and recurrent_kernel (and bias) too"
                 )
-        elif kernel is None or recurrent_kernel is None:
+        elif kernel is None or recurrent_kernel is None or bias is NOT_GIVEN:
             raise TypeError(
-                "pass kernel and recurrent_kernel together (with bias, or bias=None for a "
-                "layer without bias), or none of the three for notebook 04's weights"
+                "pass kernel, recurrent_kernel and bias together (bias=None for a layer "
+                "without bias), or none of the three for notebook 04's weights"
             )
         self.run = lstm_forward(x, kernel, recurrent_kernel, bias, trace=True)
         self.x = x
@@ -501,7 +570,7 @@ class TimeStepper(_Explorer):
         self._over_time.update(self.run.trace, 0)
         self._keras_sequences: np.ndarray | None = None
 
-        self.t.observe(self.refresh, names="value")
+        self._watch(self.t)
         self.check_button.on_click(lambda _: self.check_with_keras())
         super().__init__([
             widgets.HBox([self.play, self.t, self.check_button, self.check_result]),
@@ -510,6 +579,11 @@ class TimeStepper(_Explorer):
             self.time_image,
         ])
         self.refresh()
+
+    def check_controls(self) -> None:
+        t = _checks.positive_int("timestep t", self.t.value)
+        if t > self.timesteps:
+            raise ValueError(f"timestep t must be from 1 to {self.timesteps}, got {t}")
 
     def step(self) -> Step:
         """What the cell computed at the timestep the slider shows."""
@@ -549,12 +623,12 @@ class TimeStepper(_Explorer):
             return
         t = self.t.value
         keras_h = self._keras_sequences[:, t - 1]
-        if np.allclose(keras_h, self.step().h, atol=1e-5):
-            self.check_result.value = f"✔ Keras h<sub>t</sub> = {html.escape(_vector(keras_h))}"
-        else:
-            self.check_result.value = (
-                f"✘ Keras h<sub>t</sub> = {html.escape(_vector(keras_h))} differs"
-            )
+        agrees, difference = _agreement(keras_h, self.step().h)
+        mark, verdict = ("✔", "agrees") if agrees else ("✘", "differs")
+        self.check_result.value = (
+            f"{mark} Keras h<sub>t</sub> = {html.escape(_vector(keras_h))} {verdict} with "
+            f"NumPy (largest difference {difference:.1e})"
+        )
 
     def figures(self) -> tuple[Figure, ...]:
         return self._diagram.figure, self._over_time.figure
@@ -572,7 +646,7 @@ def time_stepper(
     x: object = None,
     kernel: object = None,
     recurrent_kernel: object = None,
-    bias: object = None,
+    bias: object = NOT_GIVEN,
 ) -> TimeStepper:
     """Step one sequence through an LSTM layer with a timestep slider (and a play button).
 

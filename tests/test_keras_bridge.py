@@ -143,7 +143,7 @@ def test_timesteps_do_not_change_the_count():
         (lambda: lt.build_lstm(1, 1, 1.5), TypeError, "features must be a whole number"),
         (lambda: lt.build_lstm(True, 1, 1), TypeError, "units must be a whole number"),
         (lambda: lt.build_lstm(1, 1, 1, name="x"), TypeError, "name is fixed"),
-        (lambda: lt.build_lstm(1, 1, 1, input_shape=(1, 1)), TypeError, "input_shape is Keras 2"),
+        (lambda: lt.build_lstm(1, 1, 1, input_shape=(1, 1)), TypeError, "input_shape is Keras 1/2"),
         (lambda: lt.build_rnn(1, 1, 1, cell="rnn"), ValueError, "cell must be one of"),
         (lambda: lt.gate_weights(lt.build_lstm(1, 1, 1)), TypeError, "not a whole model"),
         (lambda: lt.gate_weights("lstm"), TypeError, "layer must be a keras.layers.LSTM"),

@@ -323,7 +323,7 @@ def test_time_stepper_takes_other_weights_and_no_bias():
     rng = np.random.default_rng(7)
     x = rng.normal(size=(1, 9, 3))
     kernel, recurrent = rng.normal(size=(3, 4)), rng.normal(size=(1, 4))
-    stepper = widgets.time_stepper(x, kernel, recurrent)
+    stepper = widgets.time_stepper(x, kernel, recurrent, None)
     _, hs = hand_states(x, kernel, recurrent, None)
     np.testing.assert_allclose(stepper.run.sequences[0], hs, atol=1e-12)
     assert (stepper.units, stepper.features, stepper.t.max) == (1, 3, 9)
@@ -340,8 +340,8 @@ def test_time_stepper_takes_other_weights_and_no_bias():
         ((np.zeros((6, 2)),), ValueError, "x must have 3 dimensions"),
         (("abc",), TypeError, "x must hold real numbers"),
         ((np.zeros((1, 6, 3)),), ValueError, "default weights are for 2"),
-        ((None, np.zeros((2, 8))), TypeError, "pass kernel and recurrent_kernel together"),
-        ((None, None, None, np.zeros(8)), TypeError, "pass kernel and recurrent_kernel"),
+        ((None, np.zeros((2, 8))), TypeError, "pass kernel, recurrent_kernel and bias together"),
+        ((None, None, None, np.zeros(8)), TypeError, "pass kernel, recurrent_kernel and bias"),
         ((None, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8)), ValueError,
          "x has 2 features"),
         ((None, np.zeros((2, 8)), np.zeros((2, 8)), np.zeros(5)), ValueError,
