@@ -114,6 +114,27 @@ def test_the_tool_inserts_a_missing_first_cell_before_the_first_code_cell():
     assert nbformat.writes(hosted.rewrite_notebook(rewritten)) == nbformat.writes(rewritten)
 
 
+def test_the_map_links_a_notebook_once_its_file_exists():
+    """A map row may come before its notebook (another branch writes it): the tool marks it
+    NOT_YET, and puts the Colab link there when the file appears; other cells stay put."""
+    text = (
+        "## The map\n\n| notebook | what you learn | minutes | open online |\n|---|---|---|---|\n"
+        f"| **01 · one** | a · b | ~20 | [Open in Colab]({hosted.colab_url('01_one.ipynb')}) |\n"
+        f"| **09 · nine** | c | ~25 | {hosted.NOT_YET} |\n\nAbout 45 minutes in all.\n"
+    )
+    assert hosted.fill_map(text, ["01_one.ipynb"]) == text
+    linked = hosted.fill_map(text, ["01_one.ipynb", "09_nine_later.ipynb"])
+    assert linked == text.replace(
+        hosted.NOT_YET, f"[Open in Colab]({hosted.colab_url('09_nine_later.ipynb')})"
+    )
+    assert hosted.fill_map(linked, ["09_nine_later.ipynb"]) == linked.replace(
+        f"[Open in Colab]({hosted.colab_url('01_one.ipynb')})", hosted.NOT_YET
+    )
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell(text)])
+    rewritten = hosted.rewrite_notebook(notebook, ["01_one.ipynb", "09_nine_later.ipynb"])
+    assert rewritten.cells[0].source == linked
+
+
 # --- the supported range in the README ------------------------------------------------------
 
 

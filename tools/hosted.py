@@ -8,7 +8,9 @@ and the README's table of the supported range. A fork changes the two lines belo
     python -m tools.hosted
 
 which rewrites those links, first cells and table; tests/test_hosted.py fails while any
-of them does not match the setting.
+of them does not match the setting. The map in notebook 00 may list a notebook before its
+file exists (another branch is writing it): its "open online" cell then says NOT_YET, and
+the same command puts the Colab link there once the file is in notebooks/.
 """
 
 from __future__ import annotations
@@ -34,6 +36,12 @@ README = ROOT / "README.md"
 COLAB_LINK = re.compile(
     r"https://colab\.research\.google\.com/github/[^\s)]+?/notebooks/(\d\d_\w+\.ipynb)"
 )
+#: A row of notebook 00's map, "| **NN · title** | ... | open online |"; group 2 is NN and
+#: group 3 the last cell, a Colab link or NOT_YET.
+MAP_ROW = re.compile(r"^(\| \*\*(\d\d) · [^\n]*\| )([^|\n]*)( \|)$", re.MULTILINE)
+MAP_HEADING = "## The map"
+#: What the map's "open online" cell says for a notebook whose file does not exist yet.
+NOT_YET = "not yet in this copy"
 RANGE_START = "<!-- supported range: written by python -m tools.hosted -->"
 RANGE_END = "<!-- end of supported range -->"
 DISPLAY_NAMES = {
@@ -93,6 +101,18 @@ def rewrite_colab_links(text: str, repository: str = REPOSITORY, branch: str = B
     return COLAB_LINK.sub(lambda match: colab_url(match.group(1), repository, branch), text)
 
 
+def fill_map(text: str, names: list[str]) -> str:
+    """The map's "open online" column: for each row "**NN · …**", a Colab link to the
+    notebook in `names` whose file name starts with NN_, or NOT_YET when there is none."""
+
+    def open_online(row: re.Match[str]) -> str:
+        found = [name for name in names if name.startswith(f"{row.group(2)}_")]
+        cell = f"[Open in Colab]({colab_url(found[0])})" if found else NOT_YET
+        return f"{row.group(1)}{cell}{row.group(4)}"
+
+    return MAP_ROW.sub(open_online, text)
+
+
 def pins() -> dict[str, str]:
     """name → pinned version of every runtime requirement in pyproject.toml."""
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
@@ -140,10 +160,14 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else source
 
 
-def rewrite_notebook(notebook: dict) -> dict:
+def rewrite_notebook(notebook: dict, names: list[str] | None = None) -> dict:
     """The notebook with the setup cell as its first code cell (inserted before the first
-    code cell if missing) and every Colab link in its text cells pointed at the repository.
+    code cell if missing), every Colab link in its text cells pointed at the repository, and
+    a map (a cell starting "## The map") linking each notebook in `names` (default: the
+    notebooks in notebooks/) and marking the rows without a file NOT_YET.
     """
+    if names is None:
+        names = [path.name for path in notebook_paths()]
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     first_line = SETUP_CELL.splitlines()[0]
     if code and _source(code[0]).startswith(first_line):
@@ -153,7 +177,10 @@ def rewrite_notebook(notebook: dict) -> dict:
         notebook["cells"].insert(position, nbformat.v4.new_code_cell(setup_cell_source()))
     for cell in notebook["cells"]:
         if cell["cell_type"] == "markdown":
-            cell["source"] = rewrite_colab_links(_source(cell))
+            text = _source(cell)
+            if text.startswith(MAP_HEADING):
+                text = fill_map(text, names)
+            cell["source"] = rewrite_colab_links(text)
     return notebook
 
 
