@@ -1,4 +1,5 @@
-"""Self-check answers: right answers accepted, each usual slip named, bad input refused.
+"""Self-check answers: right answers accepted, each usual slip named, bad input refused,
+and every challenge saved in a notebook unambiguous.
 
 Every expected number below is worked out by hand in the comment beside it, so a slip
 in the module's formulas cannot hide behind the same slip in the test.
@@ -6,14 +7,21 @@ in the module's formulas cannot hide behind the same slip in the test.
 
 from __future__ import annotations
 
+import ast
+import contextlib
+import copy
 import dataclasses
+import io
+import json
 import math
 import re
+from pathlib import Path
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from IPython.core.inputtransformer2 import TransformerManager
 from IPython.lib.pretty import pretty
 
 import lstm_teach as lt
@@ -899,6 +907,242 @@ def test_stack_and_units_match_real_keras_layers():
     ], name="stack")
     assert ex.diagnose_stack(None, (6, 3), 5).expected == stack.count_params()
     assert ex.diagnose_units(None, lt.keras_count_params(16, 3), 3).expected == 16
+
+
+# ---------------------------------------------------------------- challenges in the notebooks
+
+ROOT = Path(__file__).resolve().parents[1]
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+CHECKER_NAMES = {checker.__name__ for checker in ex.CHECKERS}
+_to_python = TransformerManager().transform_cell  # IPython's %magics become plain calls
+
+
+@dataclasses.dataclass(frozen=True)
+class Challenge:
+    """A checker call saved unanswered in a notebook, and the code that sets up its question."""
+
+    notebook: str
+    cell: int
+    checker: str
+    call: ast.Call
+    answer: tuple[str, int | str]  # ("args", 0) or ("keywords", index)
+    before: tuple[ast.stmt, ...]   # every statement of the notebook before the call's own
+
+    @property
+    def name(self) -> str:
+        return f"{self.notebook}:cell{self.cell}:{self.checker}"
+
+
+def _statements(notebook: Path) -> list[tuple[int, ast.stmt]]:
+    cells = json.loads(notebook.read_text(encoding="utf-8"))["cells"]
+    found = []
+    for index, cell in enumerate(cells):
+        if cell["cell_type"] == "code":
+            tree = ast.parse(_to_python("".join(cell["source"])), f"{notebook.name} cell {index}")
+            found += [(index, statement) for statement in tree.body]
+    return found
+
+
+def _checker_name(call: ast.Call, aliases: dict[str, str]) -> str | None:
+    """exercises.diagnose_count, lt.exercises.diagnose_count, diagnose_count or an alias."""
+    if isinstance(call.func, ast.Attribute):
+        name = call.func.attr
+    elif isinstance(call.func, ast.Name):
+        name = aliases.get(call.func.id, call.func.id)
+    else:
+        return None
+    return name if name in CHECKER_NAMES else None
+
+
+def _answer(call: ast.Call) -> tuple[tuple[str, int | str], ast.expr] | None:
+    if call.args and not isinstance(call.args[0], ast.Starred):
+        return ("args", 0), call.args[0]
+    for index, keyword in enumerate(call.keywords):
+        if keyword.arg == "answer":
+            return ("keywords", index), keyword.value
+    return None
+
+
+def _last_value(name: str, statements: list[ast.stmt]) -> ast.expr | bool | None:
+    """What `name` was last set to, False if it was never set before."""
+    for statement in reversed(statements):
+        if isinstance(statement, ast.Assign) and any(
+            isinstance(target, ast.Name) and target.id == name for target in statement.targets
+        ):
+            return statement.value
+        if (isinstance(statement, ast.AnnAssign) and isinstance(statement.target, ast.Name)
+                and statement.target.id == name):
+            return statement.value
+    return False
+
+
+def _is_none(node: ast.expr | bool | None) -> bool:
+    return isinstance(node, ast.Constant) and node.value is None
+
+
+def _challenges(notebook: Path) -> list[Challenge]:
+    statements = _statements(notebook)
+    aliases = {
+        alias.asname or alias.name: alias.name
+        for _, statement in statements if isinstance(statement, ast.ImportFrom)
+        and (statement.module or "").endswith("exercises") for alias in statement.names
+    }
+    found = []
+    for position, (cell, statement) in enumerate(statements):
+        earlier = [earlier for _, earlier in statements[:position]]
+        for node in ast.walk(statement):
+            if not isinstance(node, ast.Call) or not (name := _checker_name(node, aliases)):
+                continue
+            answer = _answer(node)
+            if answer is None:
+                continue
+            where, value = answer
+            unanswered = _is_none(value) or (
+                isinstance(value, ast.Name) and _is_none(_last_value(value.id, earlier))
+            )
+            if unanswered:
+                found.append(Challenge(notebook.name, cell, name, node, where, tuple(earlier)))
+    return found
+
+
+CHALLENGES = [challenge for notebook in NOTEBOOKS for challenge in _challenges(notebook)]
+
+
+def _loads(node: ast.AST) -> set[str]:
+    return {name.id for name in ast.walk(node)
+            if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Load)}
+
+
+def _binds(statement: ast.stmt) -> set[str]:
+    if isinstance(statement, ast.Import | ast.ImportFrom):
+        return {(alias.asname or alias.name).split(".")[0] for alias in statement.names}
+    if isinstance(statement, ast.FunctionDef | ast.ClassDef | ast.AsyncFunctionDef):
+        return {statement.name}
+    return {name.id for name in ast.walk(statement)
+            if isinstance(name, ast.Name) and isinstance(name.ctx, ast.Store)}
+
+
+def _setup(challenge: Challenge) -> list[ast.stmt]:
+    """The statements the call's arguments depend on: a backward slice of the notebook.
+
+    A statement is kept if it binds a name still needed, or if it is a bare expression
+    (a call such as lt.set_lstm_weights(layer, …)) that uses a needed variable, which
+    may change it; the names it uses are then needed in turn.
+    """
+    call = copy.deepcopy(challenge.call)
+    _replace_answer(call, challenge.answer, ast.Constant(None))
+    needed = _loads(call)
+    modules = {name for statement in challenge.before
+               if isinstance(statement, ast.Import | ast.ImportFrom)
+               for name in _binds(statement)}
+    kept = []
+    for statement in reversed(challenge.before):
+        changes = isinstance(statement, ast.Expr) and bool(_loads(statement) & (needed - modules))
+        if _binds(statement) & needed or changes:
+            kept.append(statement)
+            needed |= _loads(statement)
+    return kept[::-1]
+
+
+def _replace_answer(call: ast.Call, where: tuple[str, int | str], value: ast.expr) -> None:
+    kind, index = where
+    if kind == "args":
+        call.args[index] = value  # type: ignore[index]
+    else:
+        call.keywords[index].value = value  # type: ignore[index]
+
+
+def _evaluate(challenge: Challenge) -> tuple[object, ex.Feedback, ex.Feedback]:
+    """Run the setup, then the call unanswered and with the expected answer."""
+    namespace: dict[str, object] = {"__name__": "__notebook__"}
+    with contextlib.redirect_stdout(io.StringIO()):
+        for statement in _setup(challenge):
+            code = compile(ast.Module([statement], []), challenge.name, "exec")
+            exec(code, namespace)  # the notebook's own code, as a kernel would run it
+
+    def call_with(answer: ast.expr) -> ex.Feedback:
+        call = copy.deepcopy(challenge.call)
+        _replace_answer(call, challenge.answer, answer)
+        expression = ast.fix_missing_locations(ast.Expression(call))
+        return eval(compile(expression, challenge.name, "eval"), namespace)
+
+    function = eval(compile(ast.Expression(challenge.call.func), challenge.name, "eval"),
+                    namespace)
+    unanswered = call_with(ast.Constant(None))
+    namespace["__right_answer__"] = unanswered.expected
+    return function, unanswered, call_with(ast.Name("__right_answer__", ast.Load()))
+
+
+def test_the_scanner_reads_the_ways_a_challenge_is_written(tmp_path):
+    cells = [
+        "import lstm_teach as lt\nfrom lstm_teach import exercises\n"
+        "from lstm_teach.exercises import diagnose_shape as shape_of",
+        "units, features = 4, 3",
+        "answer = None  # your prediction\n"
+        "print(exercises.diagnose_count(answer, units=units, features=features))",
+        "answer: int | None = None\nlt.exercises.diagnose_count(answer, 5, features)",
+        'shape_of(None, "kernel", 3, 3)  # units = features: the kernel looks recurrent',
+        "%time exercises.diagnose_units(answer=None, count=1280, features=features)",
+        "answer = 128\nexercises.diagnose_count(answer, units=units, features=features)",
+    ]
+    notebook = tmp_path / "07_scanner.ipynb"
+    notebook.write_text(json.dumps({"cells": [
+        {"cell_type": "code", "source": source, "metadata": {}, "outputs": []}
+        for source in cells
+    ]}), encoding="utf-8")
+    found = _challenges(notebook)
+    assert [(c.cell, c.checker) for c in found] == [
+        (2, "diagnose_count"), (3, "diagnose_count"), (4, "diagnose_shape"),
+    ]  # %time hides its code in a string; the answered call at the end is no challenge
+    results = [_evaluate(challenge) for challenge in found]
+    assert [function for function, _, _ in results] == [
+        ex.diagnose_count, ex.diagnose_count, ex.diagnose_shape,
+    ]
+    assert [unanswered.message for _, unanswered, _ in results] == [ex.NOT_ANSWERED] * 3
+    # LSTM(4) on 3 features, 128, and LSTM(5) on 3, 180, are unambiguous; a (3, 12) kernel
+    # for 3 units and 3 features is also the recurrent kernel's shape, and the swapped one.
+    assert [(right.expected, right.correct, right.also) for _, _, right in results] == [
+        (128, True, ()), (180, True, ()), ((3, 12), True, ("swapped", "other_weight")),
+    ]
+
+
+@pytest.mark.parametrize("challenge", CHALLENGES, ids=lambda challenge: challenge.name)
+def test_each_saved_challenge_has_one_right_answer(challenge):
+    function, unanswered, right = _evaluate(challenge)
+    assert function in ex.CHECKERS
+    assert unanswered.message == ex.NOT_ANSWERED
+    assert right.correct, right.message
+    assert right.also == (), (
+        f"{challenge.name}: the right answer {right.expected!r} is also what a learner gets "
+        f"who {', '.join(right.also)}; choose other sizes (avoid 1 and 4 units)"
+    )
+    if challenge.notebook.startswith("06_"):  # 06 also keeps every slip apart from the others
+        clashes = [(a.key, b.key) for a, b in right.question.clashes()]
+        assert clashes == [], f"{challenge.name}: these slips give the same answer: {clashes}"
+
+
+def _cells(name: str) -> list[dict]:
+    return json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+
+
+@pytest.mark.parametrize("challenge", CHALLENGES, ids=lambda challenge: challenge.name)
+def test_each_challenge_is_saved_unanswered_with_its_solution_folded_after_it(challenge):
+    cells = _cells(challenge.notebook)
+    saved = "".join(
+        "".join(output.get("text", "")) + "".join(output.get("data", {}).get("text/plain", ""))
+        for output in cells[challenge.cell]["outputs"]
+    )
+    assert ex.NOT_ANSWERED in saved, f"{challenge.name} was not saved unanswered"
+    after = next(cell for cell in cells[challenge.cell + 1:] if cell["cell_type"] == "markdown")
+    text = "".join(after["source"]).strip()
+    assert text.startswith("<details><summary>Solution</summary>"), challenge.name
+    assert text.endswith("</details>"), challenge.name
+
+
+def test_notebook_06_asks_every_kind_of_question():
+    in_06 = [challenge for challenge in CHALLENGES if challenge.notebook.startswith("06_")]
+    assert len(in_06) >= 10
+    assert {challenge.checker for challenge in in_06} == CHECKER_NAMES
 
 
 @pytest.mark.parametrize("module", ["counts", "units", "shapes", "gates"])
