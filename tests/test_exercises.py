@@ -990,8 +990,13 @@ def _challenges(notebook: Path) -> list[Challenge]:
     found = []
     for position, (cell, statement) in enumerate(statements):
         earlier = [earlier for _, earlier in statements[:position]]
+        if isinstance(statement, ast.Assert):
+            continue  # an evidence cell asking a checker for .expected is no question
+        read = {id(node.value) for node in ast.walk(statement) if isinstance(node, ast.Attribute)}
         for node in ast.walk(statement):
             if not isinstance(node, ast.Call) or not (name := _checker_name(node, aliases)):
+                continue
+            if id(node) in read:  # diagnose_count(None, …).expected: a lookup, not a question
                 continue
             answer = _answer(node)
             if answer is None:
@@ -1084,6 +1089,8 @@ def test_the_scanner_reads_the_ways_a_challenge_is_written(tmp_path):
         'shape_of(None, "kernel", 3, 3)  # units = features: the kernel looks recurrent',
         "%time exercises.diagnose_units(answer=None, count=1280, features=features)",
         "answer = 128\nexercises.diagnose_count(answer, units=units, features=features)",
+        "assert exercises.diagnose_count(None, 1, 1).expected == 12\n"
+        "expected = exercises.diagnose_count(None, units, features).expected",
     ]
     notebook = tmp_path / "07_scanner.ipynb"
     notebook.write_text(json.dumps({"cells": [
@@ -1093,7 +1100,7 @@ def test_the_scanner_reads_the_ways_a_challenge_is_written(tmp_path):
     found = _challenges(notebook)
     assert [(c.cell, c.checker) for c in found] == [
         (2, "diagnose_count"), (3, "diagnose_count"), (4, "diagnose_shape"),
-    ]  # %time hides its code in a string; the answered call at the end is no challenge
+    ]  # %time hides its code in a string; answered calls and lookups are no challenges
     results = [_evaluate(challenge) for challenge in found]
     assert [function for function, _, _ in results] == [
         ex.diagnose_count, ex.diagnose_count, ex.diagnose_shape,
