@@ -608,6 +608,10 @@ def test_hide_count_masks_the_layer_and_the_totals_only():
     assert "260" not in hidden and "580" not in hidden
     with pytest.raises(ValueError, match="hidden"):  # the checker needs the full text
         ex.diagnose_summary(260, hidden, "upper")
+    with pytest.raises(ValueError, match=r"^layer must be the name of a row of the summary"):
+        ex.hide_count(SUMMARY, "middle")
+    with pytest.raises(TypeError, match=r"^summary must be the text lt.summary_text"):
+        ex.hide_count(None, "upper")
 
 
 # ---------------------------------------------------------------- a gate by hand
