@@ -80,14 +80,20 @@ __all__ = [
 ]
 
 
+#: Modules reachable as attributes, e.g. lt.exercises.diagnose_count, loaded on first use.
+_SUBMODULES = ("diagrams", "exercises", "keras_bridge", "versions", "widgets")
+
+
 def __getattr__(name: str) -> Any:
     """Load a lazily imported name on first use, keeping TensorFlow out of the import."""
     if name in _LAZY:
         module = import_module(f"lstm_teach.{_LAZY[name]}")
         return getattr(module, name)
+    if name in _SUBMODULES:
+        return import_module(f"lstm_teach.{name}")
     raise AttributeError(f"module 'lstm_teach' has no attribute {name!r}")
 
 
 def __dir__() -> list[str]:
     """Every name, the lazily loaded ones included, so tab completion offers them."""
-    return sorted({*globals(), *_LAZY})
+    return sorted({*globals(), *_LAZY, *_SUBMODULES})

@@ -20,6 +20,7 @@ from lstm_teach import counting, formatting, reference
 NO_TENSORFLOW = ("tensorflow", "keras")
 IMPORTS = {
     "import lstm_teach; lstm_teach.count_params(1, 1)": NO_TENSORFLOW,
+    "import lstm_teach as lt; lt.exercises.diagnose_count(None, 2, 3)": NO_TENSORFLOW,
     "import lstm_teach.exercises as e; e.diagnose_count(12, 1, 1)": NO_TENSORFLOW,
     "from lstm_teach.versions import check_versions; check_versions()": NO_TENSORFLOW,
     "import lstm_teach.diagrams as d; d.figure_png(d.weight_grid_figure(2, 2))": (
@@ -51,7 +52,8 @@ def test_docstring_examples_run(module: object) -> None:
 
 def test_dir_lists_the_lazily_loaded_names() -> None:
     names = dir(lstm_teach)
-    for lazy in ("param_explorer", "weight_grid_figure", "build_lstm", "keras_count_params"):
+    for lazy in ("param_explorer", "weight_grid_figure", "build_lstm", "keras_count_params",
+                 "exercises", "diagrams"):
         assert lazy in names
     assert set(lstm_teach.__all__) <= set(names)
 
