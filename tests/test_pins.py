@@ -8,6 +8,7 @@ from pathlib import Path
 
 import yaml
 from packaging.markers import Marker
+from packaging.requirements import Requirement
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,14 +21,18 @@ def pyproject() -> dict:
     return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 
 
-def pyproject_pins() -> list[str]:
+def pyproject_lines() -> list[str]:
+    """Every requirement line, base and extras, as written (a pin may repeat across extras)."""
     project = pyproject()["project"]
-    every = project["dependencies"] + [
-        requirement
+    return [normalise(line) for line in project["dependencies"]] + [
+        normalise(line)
         for extra in project["optional-dependencies"].values()
-        for requirement in extra
+        for line in extra
     ]
-    return sorted(normalise(requirement) for requirement in every)
+
+
+def pyproject_pins() -> list[str]:
+    return sorted(set(pyproject_lines()))
 
 
 def environment() -> dict:
@@ -47,7 +52,25 @@ def test_every_dependency_is_pinned_exactly():
 
 
 def test_environment_yml_lists_the_same_pins_as_pyproject():
-    assert environment_pip_pins() == pyproject_pins()
+    pins = environment_pip_pins()
+    assert len(pins) == len(set(pins)), "environment.yml lists a pin twice"
+    assert pins == pyproject_pins()
+
+
+def test_a_package_is_pinned_to_one_version_everywhere():
+    versions: dict[str, set[str]] = {}
+    for line in pyproject_lines():
+        requirement = Requirement(line)
+        versions.setdefault(requirement.name, set()).add(str(requirement.specifier))
+    assert {name: pins for name, pins in versions.items() if len(pins) > 1} == {}
+
+
+def test_the_test_extra_holds_every_other_extra():
+    extras = pyproject()["project"]["optional-dependencies"]
+    test = {normalise(line) for line in extras["test"]}
+    for name, lines in extras.items():
+        assert {normalise(line) for line in lines} <= test, name
+    assert set(extras) == {"explorer", "handouts", "test"}
 
 
 def test_environment_yml_pins_a_python_that_pyproject_accepts():
