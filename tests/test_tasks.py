@@ -482,9 +482,10 @@ def test_a_pyproject_without_the_extra_a_command_needs(course: Course, capsys):
     assert "no extra explorer" in line and "git checkout pyproject.toml" in line
 
 
-def test_a_program_that_cannot_start_is_one_line(course: Course, capsys, monkeypatch):
+@pytest.mark.parametrize("command", ["test", "lab", "explorer", "handouts"])
+def test_a_program_that_cannot_start_is_one_line(course: Course, capsys, monkeypatch, command):
     monkeypatch.setattr(cli, "ensure_environment", lambda *args, **kwargs: course.root / "nope")
-    _, line = failure(["test"], course, capsys)
+    _, line = failure([command], course, capsys)
     assert line.startswith("tasks.py: cannot run") and "nope" in line
 
 
@@ -538,6 +539,14 @@ def test_execute_refuses_a_garbled_notebook(course, capsys, monkeypatch):
     (course.notebooks / "01_next.ipynb").write_text('["a list"]')
     _, line = failure(["execute", "notebooks/01_next.ipynb"], course, capsys)
     assert "not a notebook" in line
+
+
+def test_execute_of_every_notebook_checks_each_first(course, capsys, monkeypatch, no_pip):
+    (course.notebooks / "01_next.ipynb").write_text("")
+    monkeypatch.chdir(course.root)
+    _, line = failure(["execute"], course, capsys)
+    assert "01_next.ipynb is not a readable notebook" in line
+    assert not course.venv.exists()
 
 
 def test_execute_finds_a_notebook_from_another_folder(course, tmp_path):

@@ -651,10 +651,15 @@ def quiet_env(**extra: str) -> dict[str, str]:
 def trust(python: Path, course: Course, notebooks: list[Path]) -> None:
     """Mark the course's own notebooks trusted (Jupyter's notebook signature), so they
     open without a "not trusted" warning and show their saved output as saved."""
-    done = subprocess.run(
-        [str(python), "-m", "nbformat.sign", *[str(path) for path in notebooks]],
-        cwd=course.root, capture_output=True, text=True,
-    )
+    try:
+        done = subprocess.run(
+            [str(python), "-m", "nbformat.sign", *[str(path) for path in notebooks]],
+            cwd=course.root, capture_output=True, text=True,
+        )
+    except OSError as error:
+        raise CommandError(
+            f"cannot run {python} ({error.strerror}): delete the .venv folder and run again"
+        ) from None
     if done.returncode != 0:
         said = (done.stderr.strip().splitlines() or ["no message"])[-1]
         print(f"tasks.py: note: could not mark the notebooks trusted ({said})", file=sys.stderr)
@@ -793,10 +798,11 @@ def do_execute(course: Course, args: argparse.Namespace) -> None:
     static picture each explorer carries, instead of a widget that cannot load.
     """
     cwd = Path.cwd()
-    notebooks = [notebook_argument(name, course, cwd) for name in args.notebooks]
+    names = args.notebooks or [str(path) for path in course.course_notebooks()]
+    notebooks = [notebook_argument(name, course, cwd) for name in names]
     python = ensure_environment(course, EXTRAS["execute"], here=args.here)
     env = quiet_env(PYTHONHASHSEED="0")
-    for notebook in notebooks or course.course_notebooks():
+    for notebook in notebooks:
         saved = json.loads(notebook.read_text(encoding="utf-8"))
         if saved.get("metadata", {}).pop("widgets", None) is not None:
             notebook.write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
