@@ -16,6 +16,7 @@ import time
 import urllib.request
 import uuid
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -148,7 +149,10 @@ def test_lab_starts_quietly_and_stops_on_ctrl_c(tmp_path: Path):
         session = api("POST", "/api/sessions", {
             "path": first, "type": "notebook", "name": "", "kernel": {"name": "python3"},
         })
-        reply = asyncio.run(kernel_answers(url, token, session["kernel"]["id"]))
+        # In a thread of its own: another test in this worker may have an event loop running.
+        with ThreadPoolExecutor(1) as thread:
+            asking = thread.submit(asyncio.run, kernel_answers(url, token, session["kernel"]["id"]))
+            reply = asking.result()
         assert reply["status"] == "ok"
         time.sleep(1)  # anything the kernel prints after answering reaches the terminal
         code = press_ctrl_c(process)
