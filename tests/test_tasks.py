@@ -21,8 +21,9 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
 import tools.cli as cli
-from tools.cli import (
-    EXTRAS,
+import tools.environment as environment
+from tools.cli import EXTRAS, main, notebook_argument, output_folder, parse_arguments
+from tools.environment import (
     STAMP_NAME,
     TENSORFLOW_BY_PLATFORM,
     Course,
@@ -32,11 +33,7 @@ from tools.cli import (
     ensure_environment,
     fingerprint,
     install_digest,
-    main,
     metadata_requirements,
-    notebook_argument,
-    output_folder,
-    parse_arguments,
     read_pyproject,
     read_stamp,
     stamp_is_current,
@@ -72,6 +69,7 @@ def no_pip(monkeypatch: pytest.MonkeyPatch) -> None:
     def refuse(command, **kwargs):
         raise AssertionError(f"tasks.py ran {command}")
 
+    monkeypatch.setattr(environment, "run", refuse)
     monkeypatch.setattr(cli, "run", refuse)
 
 
@@ -103,7 +101,7 @@ def make_stale_venv(course: Course) -> None:
     scripts = course.venv / ("Scripts" if os.name == "nt" else "bin")
     scripts.mkdir(parents=True)
     (course.venv / "pyvenv.cfg").write_text("home = /gone/python/bin\nversion = 3.11.4\n")
-    os.symlink("/gone/python/bin/python3.11", cli.venv_python(course.venv))
+    os.symlink("/gone/python/bin/python3.11", environment.venv_python(course.venv))
 
 
 # --- the command line --------------------------------------------------------------------
@@ -201,12 +199,12 @@ def test_the_readme_shows_how_to_pass_pytest_arguments():
 
 def closure(extras: tuple[str, ...]) -> set[str]:
     """Every distribution `pip install -e .[extras]` installs, from installed metadata."""
-    environment = default_environment()
-    wanted = [(Requirement(line), "") for line in cli.needed(PYPROJECT, extras)]
+    markers = default_environment()
+    wanted = [(Requirement(line), "") for line in environment.needed(PYPROJECT, extras)]
     found: set[str] = set()
     while wanted:
         requirement, _ = wanted.pop()
-        if requirement.marker and not requirement.marker.evaluate({**environment, "extra": ""}):
+        if requirement.marker and not requirement.marker.evaluate({**markers, "extra": ""}):
             continue
         name = metadata.distribution(requirement.name).metadata["Name"].lower().replace("_", "-")
         if name in found:
@@ -215,7 +213,7 @@ def closure(extras: tuple[str, ...]) -> set[str]:
         for line in metadata.requires(requirement.name) or []:
             inner = Requirement(line)
             applies = inner.marker is None or any(
-                inner.marker.evaluate({**environment, "extra": extra})
+                inner.marker.evaluate({**markers, "extra": extra})
                 for extra in ("", *requirement.extras)
             )
             if applies:
@@ -277,7 +275,7 @@ def stamp_for(site: list[Path], extras: set[str], python: str = "/env/bin/python
 def test_a_stamp_reads_back_as_written(tmp_path: Path):
     stamp = stamp_for([tmp_path], {"test", "explorer"})
     path = tmp_path / "stamp.json"
-    cli.write_stamp(path, stamp)
+    environment.write_stamp(path, stamp)
     assert read_stamp(path) == stamp
     assert [entry.name for entry in tmp_path.iterdir()] == ["stamp.json"]  # no partial file
 
@@ -381,7 +379,7 @@ def test_a_current_stamp_skips_even_the_probe(tmp_path: Path, no_pip, monkeypatc
     def no_probe(*args, **kwargs):
         raise AssertionError("probed although the stamp is current")
 
-    monkeypatch.setattr(cli, "probe", no_probe)
+    monkeypatch.setattr(environment, "probe", no_probe)
     for command in ("lab", "explorer", "handouts", "execute"):  # any subset after test
         assert ensure_environment(course, EXTRAS[command], here=True) == Path(sys.executable)
 
@@ -434,9 +432,9 @@ def test_a_venv_without_python(course: Course, capsys):
 
 
 def test_a_venv_made_with_an_unsupported_python(course: Course, capsys):
-    scripts = cli.venv_python(course.venv).parent
+    scripts = environment.venv_python(course.venv).parent
     scripts.mkdir(parents=True)
-    os.symlink(sys.executable, cli.venv_python(course.venv))
+    os.symlink(sys.executable, environment.venv_python(course.venv))
     (course.venv / "pyvenv.cfg").write_text("home = /usr/bin\nversion = 3.10.12\n")
     _, line = failure(["lab"], course, capsys)
     assert "made with Python 3.10" in line and "delete the .venv folder" in line
@@ -456,7 +454,8 @@ def test_a_venv_without_pip(course: Course, capsys, stamp):
 
 
 def test_here_without_pip_names_both_ways_out(course: Course, monkeypatch, capsys):
-    monkeypatch.setattr(cli, "probe", lambda *args: cli.Installed(False, frozenset(), False, False))
+    nothing = environment.Installed(False, frozenset(), False, False)
+    monkeypatch.setattr(environment, "probe", lambda *args: nothing)
     _, line = failure(["lab", "--here"], course, capsys)
     assert "no pip" in line and "ensurepip" in line and "without --here" in line
 
@@ -501,8 +500,8 @@ def test_a_program_that_fails_passes_its_exit_code_on(course: Course, capsys, mo
 
 
 def test_a_program_killed_by_a_signal_exits_128_plus_the_signal(tmp_path: Path):
-    with pytest.raises(cli.CommandFailed) as failed:
-        cli.run(
+    with pytest.raises(environment.CommandFailed) as failed:
+        environment.run(
             [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"],
             cwd=tmp_path, failure="it was stopped",
         )
@@ -608,7 +607,7 @@ def test_unsupported_platforms_are_named_with_what_to_do_instead(where, said):
 
 
 @pytest.mark.parametrize("key", list(TENSORFLOW_BY_PLATFORM))
-@pytest.mark.parametrize("python", cli.PYTHONS)
+@pytest.mark.parametrize("python", environment.PYTHONS)
 def test_supported_platforms_pass(key, python):
     system, machine = key
     assert unsupported_reason(Platform(system, machine, python, libc=("glibc", "2.27"))) is None
@@ -698,7 +697,7 @@ def test_a_broken_venv_in_a_copied_course_is_one_line_end_to_end(course: Course)
     """The whole chain, tasks.py to tools.cli, in a separate process."""
     shutil.copy(ROOT / "tasks.py", course.root / "tasks.py")
     (course.root / "tools").mkdir()
-    for name in ("__init__.py", "cli.py"):
+    for name in ("__init__.py", "cli.py", "environment.py"):
         shutil.copy(ROOT / "tools" / name, course.root / "tools" / name)
     make_stale_venv(course)
     done = subprocess.run(
