@@ -217,6 +217,7 @@ def do_execute(course: Course, args: argparse.Namespace) -> None:
                 "--inplace", "--ExecutePreprocessor.kernel_name=python3",
                 "--ExecutePreprocessor.store_widget_state=False",
                 "--ExecutePreprocessor.record_timing=False",
+                "--KernelManager.transport_encryption=auto",
                 relative,
             ],
             cwd=course.root, env=env,
