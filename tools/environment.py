@@ -517,12 +517,15 @@ def prepare_venv(course: Course) -> Path:
         create_venv(venv_dir)
     python = venv_python(venv_dir)
     config = _pyvenv_cfg(venv_dir)
+    home = config.get("home")
+    # A venv runs its base Python from `home`: an upgrade or uninstall that removed it
+    # leaves a dangling link (POSIX) or a launcher with nothing to launch (Windows).
+    if (home and not Path(home).exists()) or (os.path.lexists(python) and not python.exists()):
+        raise CommandError(
+            f"{venv_dir.name} is broken: the Python it was made from "
+            f"({home or 'its base Python'}) is gone: {fix}"
+        )
     if not python.exists():
-        if os.path.lexists(python):
-            origin = config.get("home", "its base Python")
-            raise CommandError(
-                f"{venv_dir.name} is broken: the Python it was made from ({origin}) is gone: {fix}"
-            )
         raise CommandError(f"{venv_dir.name} is incomplete (it has no Python in it): {fix}")
     made_with = _version_tuple(config.get("version_info") or config.get("version") or "")[:2]
     if made_with and made_with not in PYTHONS:
