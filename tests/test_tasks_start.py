@@ -144,6 +144,13 @@ def test_lab_starts_quietly_and_stops_on_ctrl_c(tmp_path: Path):
             with urllib.request.urlopen(request, timeout=START_TIMEOUT) as response:
                 return json.load(response)
 
+        def answering() -> bool:
+            try:
+                return "started" in api("GET", "/api/status")
+            except OSError:
+                return False
+
+        wait_until(answering, process, log, f"JupyterLab answering at {url}")
         first = "notebooks/00_start_here.ipynb"
         assert api("GET", f"/api/contents/{first}")["type"] == "notebook"
         session = api("POST", "/api/sessions", {
