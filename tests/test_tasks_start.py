@@ -1,6 +1,10 @@
 """`python tasks.py lab` and `python tasks.py explorer` start quietly: a real server on
-127.0.0.1 with its token, a notebook opened and its kernel started as a browser would,
-then Ctrl+C; nothing in the terminal a newcomer could take for a problem."""
+127.0.0.1 with its token, a notebook opened and its kernel started as a browser would;
+nothing in the terminal up to then that a newcomer could take for a problem. Then
+Ctrl+C: tasks.py leaves the server to stop itself and exits with it, without a traceback.
+(Without a terminal, JupyterLab stops on the first Ctrl+C without shutting its kernels
+down, and a kernel may then report that its parent is gone: shut-down chatter, not
+checked here.)"""
 
 from __future__ import annotations
 
@@ -162,14 +166,16 @@ def test_lab_starts_quietly_and_stops_on_ctrl_c(tmp_path: Path):
             reply = asking.result()
         assert reply["status"] == "ok"
         time.sleep(1)  # anything the kernel prints after answering reaches the terminal
+        started = log.read_text()
         code = press_ctrl_c(process)
     finally:
         stop(process)
-    terminal = log.read_text()
-    assert f"http://127.0.0.1:{info['port']}/lab?token=" in terminal
-    assert "Kernel started" in terminal
-    assert alarming_lines(terminal) == []
-    assert code == 0, terminal
+    assert f"http://127.0.0.1:{info['port']}/lab?token=" in started
+    assert "Kernel started" in started
+    assert alarming_lines(started) == []
+    stopped = log.read_text()
+    assert "Traceback" not in stopped
+    assert code == 0, stopped
 
 
 def test_explorer_starts_quietly_and_stops_on_ctrl_c(tmp_path: Path):
@@ -184,13 +190,15 @@ def test_explorer_starts_quietly_and_stops_on_ctrl_c(tmp_path: Path):
             page = response.read().decode("utf-8")
         assert "application/vnd.jupyter.widget-view+json" in page, "the explorer did not run"
         time.sleep(1)
+        started = log.read_text()
         code = press_ctrl_c(process)
     finally:
         stop(process)
-    terminal = log.read_text()
-    assert "Kernel started" in terminal
-    assert alarming_lines(terminal) == []
-    assert code == 0, terminal
+    assert "Kernel started" in started
+    assert alarming_lines(started) == []
+    stopped = log.read_text()
+    assert "Traceback" not in stopped
+    assert code == 0, stopped
 
 
 @pytest.mark.parametrize(
