@@ -53,7 +53,7 @@ TENSORFLOW_NAMES = ("tensorflow", "tensorflow-cpu")
 LOCAL_ONLY = frozenset({"ipykernel", "jupyterlab", "jsonschema"})
 
 DISTRIBUTION = "lstm-teach"
-FALLBACK_PYTHON = ">=3.11"  # pyproject.toml's requires-python, used if metadata lacks it
+FALLBACK_PYTHON = ">=3.11,<3.14"  # pyproject.toml's requires-python, if metadata lacks it
 TEST_EXTRA = "test"
 WIDTH = 88  # verdicts are wrapped to this many characters
 FIX_LOCAL = (
@@ -365,7 +365,18 @@ def _python_check(wanted: str, installed: str) -> PythonCheck:
         raise ValueError(
             f"python_version must be a version such as '3.11.7', got {installed!r}"
         ) from error
-    return PythonCheck(wanted=wanted, installed=installed, ok=specifier.contains(version, True))
+    return PythonCheck(wanted=python_range_text(specifier), installed=installed,
+                       ok=specifier.contains(version, True))
+
+
+def python_range_text(specifier: SpecifierSet) -> str:
+    """A Requires-Python range as people say it: ">=3.11,<3.14" is "3.11 to 3.13"."""
+    bounds = {spec.operator: Version(spec.version) for spec in specifier}
+    low, high = bounds.get(">="), bounds.get("<")
+    if len(bounds) == 2 and low and high and high.micro == 0 and high.minor > 0 \
+            and (low.major, low.minor) <= (high.major, high.minor - 1):
+        return f"{low.major}.{low.minor} to {high.major}.{high.minor - 1}"
+    return ",".join(sorted(str(spec) for spec in specifier))
 
 
 def _lookup_or_none(lookup: Lookup, package: str) -> str | None:
