@@ -54,3 +54,30 @@ def test_profiler_times_each_code_cell_and_counts_garbage_collections(tmp_path):
     assert passes >= 3
     assert any(line.endswith("s  import gc") for line in lines)
     assert "cell output 7f3a" not in result.stdout  # cells' own prints are kept out
+
+
+def test_classroom_table_says_where_a_limit_breaks():
+    import classroom
+
+    rows = [classroom.Classroom(1, 4.0, 4.0, 600.0, 1),
+            classroom.Classroom(5, 10.0, 11.0, 3000.0, 5),
+            classroom.Classroom(10, 20.0, 13.0, 6000.0, 9)]
+    text = classroom.table(rows, "04_through_time.ipynb")
+    assert "| 5 | 10.0 | 11.0 | 2.8 | 3,000 | 600 | 5 of 5 |" in text
+    assert "Time limit: broken at 10 learners" in text  # 13.0 > 3 × 4.0
+    assert "memory limit: held up to 10" in text
+    assert "Some learners' outputs differed" in text
+
+
+def test_classroom_compares_what_a_learner_reads():
+    import classroom
+
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("print(1)", outputs=[
+            nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+            nbformat.v4.new_output("stream", name="stderr", text="a warning\n")]),
+        nbformat.v4.new_code_cell("x", outputs=[nbformat.v4.new_output(
+            "execute_result", data={"text/plain": "12", "image/png": "iVBOR"},
+            execution_count=2)]),
+    ])
+    assert classroom.visible_outputs(notebook) == [["1\n"], ["12"]]  # stderr and PNG left out
