@@ -31,3 +31,10 @@ def test_readme_performance_section_shows_the_latest_benchmark_table():
     notebooks = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
     assert all(f"| {name} |" in shown for name in notebooks)
     assert shown.endswith("Every target met.")
+
+
+def test_readme_classroom_section_shows_the_measured_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    measured = (ROOT / "benchmarks" / "classroom.md").read_text(encoding="utf-8").strip()
+    assert measured in readme
+    assert "outputs as saved" in measured and " of 1 |" in measured
