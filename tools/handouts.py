@@ -17,14 +17,21 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import nbformat
+from latex2mathml.converter import convert as latex_to_mathml
 from nbconvert import HTMLExporter
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+TEMPLATES = Path(__file__).resolve().parent / "handout_template"
+#: Code in Markdown, left as it is: fenced blocks and inline spans.
+CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+#: LaTeX between dollars: $$display$$ or $inline$ (one line, no empty span).
+MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.DOTALL)
 REMOTE_TAG = re.compile(
     r"<script[^>]*\bsrc=[\"']https?://[^>]*>\s*</script>"  # a script loaded from a CDN
     # an inline script importing one
@@ -58,14 +65,38 @@ def find_chromium() -> str | None:
     )
 
 
+def _outside_code(markdown: str, convert: Callable[[str], str]) -> str:
+    """Apply convert to the parts of a Markdown text that are not code (fenced or inline)."""
+    parts = CODE.split(markdown)
+    return "".join(part if CODE.fullmatch(part) else convert(part) for part in parts)
+
+
+def _mathml(text: str) -> str:
+    """Replace $…$ and $$…$$ LaTeX with MathML, which browsers typeset without a script."""
+
+    def typeset(match: re.Match[str]) -> str:
+        display = match.group(0).startswith("$$")
+        latex = match.group(0).strip("$").strip()
+        html = latex_to_mathml(latex, display="block" if display else "inline")
+        return html.replace("\n", "")
+
+    return MATH.sub(typeset, text)
+
+
 def notebook_html(path: Path) -> str:
-    """The notebook as self-contained HTML: static pictures, no widgets, nothing remote."""
+    """The notebook as self-contained HTML: static pictures described by their alt text,
+    LaTeX typeset as MathML, no widgets, nothing remote."""
     notebook = nbformat.read(path, as_version=4)
     notebook.metadata.pop("widgets", None)
     for cell in notebook.cells:
+        if cell.cell_type == "markdown":
+            cell.source = _outside_code(cell.source, _mathml)
         for output in cell.get("outputs", []):
             output.get("data", {}).pop(WIDGET_VIEW, None)
-    exporter = HTMLExporter(template_name="lab", embed_images=True)
+    # No embed_images: the pictures are outputs, already inline, and with it nbconvert
+    # re-parses each inline HTML tag on its own, which would close every MathML element.
+    exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
+                            template_file="handout.html.j2")
     body, _ = exporter.from_notebook_node(notebook)
     return REMOTE_TAG.sub("", body).replace("</head>", PRINT_STYLE + "</head>", 1)
 
