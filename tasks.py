@@ -103,7 +103,7 @@ def test(here: bool, pytest_args: list[str]) -> None:
     linted = [path for path in LINTED if (ROOT / path).exists()]
     run(python, "-m", "ruff", "check", *linted, env=env)
     workers = str(worker_count())
-    run(python, "-m", "pytest", "-n", workers, "--dist", "loadscope", *pytest_args, env=env)
+    run(python, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *pytest_args, env=env)
 
 
 def execute(here: bool, names: list[str]) -> None:
