@@ -33,9 +33,6 @@ from pathlib import Path
 
 import pytest
 
-from tools import handouts
-from tools.handouts import CHROMIUM_FLAGS, find_chromium
-
 from .support import (
     CURRENT_NOTEBOOK,
     KERNEL,
@@ -67,6 +64,8 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Chromium's path; outside CI its absence skips, under CI=true it fails."""
+    from tools.handouts import find_chromium  # imported here: nbconvert takes 0.3 s to load
+
     path = find_chromium()
     if path is None:
         if os.environ.get("CI") == "true":
@@ -85,6 +84,8 @@ def artifacts() -> Path:
 def browser(chromium: str) -> Iterator[object]:
     """One headless Chromium for the worker (Playwright gives it a throw-away profile)."""
     from playwright.sync_api import sync_playwright
+
+    from tools.handouts import CHROMIUM_FLAGS
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -221,6 +222,8 @@ def build_handout(
     chromium: str, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[[Path], Handout]:
     """Build a notebook's handouts with tools.handouts, at most once per notebook."""
+    from tools import handouts
+
     out = tmp_path_factory.mktemp("handouts")
 
     @functools.cache

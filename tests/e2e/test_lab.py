@@ -6,6 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
+
 from .support import (
     CURRENT_NOTEBOOK,
     PICTURE_FINGERPRINTS,
@@ -50,13 +52,18 @@ def move_first_slider(page, output) -> tuple[str, str, list[str], list[str]]:
     """Press → on the widget's first slider; return its text and pictures before, and after
     the kernel has answered the change (every text and picture of an answer arrives before
     the kernel reports idle; they come as separate messages, the picture not always last)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     text_before = output.inner_text()
     pictures_before = output.evaluate(PICTURE_FINGERPRINTS)
     page.evaluate(WATCH_WIDGET_MESSAGES)
     handle = output.locator(".noUi-handle").first
     handle.focus()
     handle.press("ArrowRight")
-    page.wait_for_function(WIDGET_MESSAGES_ANSWERED, timeout=15_000)
+    try:
+        page.wait_for_function(WIDGET_MESSAGES_ANSWERED, timeout=15_000)
+    except PlaywrightTimeout:
+        pytest.fail("the kernel did not answer the slider's change within 15 s")
     return text_before, output.inner_text(), pictures_before, output.evaluate(PICTURE_FINGERPRINTS)
 
 
