@@ -36,6 +36,7 @@ import pytest
 from .support import (
     CURRENT_NOTEBOOK,
     KERNEL,
+    POLL_MS,
     ROOT,
     course_notebooks,
     free_port,
@@ -159,7 +160,7 @@ def lab_page(lab: Lab, browser) -> Iterator[object]:
     context = browser.new_context(viewport=VIEWPORT)
     page = context.new_page()
     page.goto(f"{lab.url}/lab?reset&token={lab.token}")
-    page.wait_for_function("window.jupyterapp", timeout=60_000)
+    page.wait_for_function("window.jupyterapp", polling=POLL_MS, timeout=60_000)
     page.evaluate("() => window.jupyterapp.restored")
     yield page
     context.close()
@@ -167,7 +168,7 @@ def lab_page(lab: Lab, browser) -> Iterator[object]:
 
 def run_all_cells(page, timeout_ms: int) -> None:
     """Clear every output, run all cells in the notebook's kernel, wait until all ran."""
-    page.wait_for_function(f"{KERNEL}.status === 'idle'", timeout=90_000)
+    page.wait_for_function(f"{KERNEL}.status === 'idle'", polling=POLL_MS, timeout=90_000)
     page.evaluate(
         "async () => { await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');"
         " await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
@@ -177,6 +178,7 @@ def run_all_cells(page, timeout_ms: int) -> None:
           const cells = {CURRENT_NOTEBOOK}.content.widgets.filter(c => c.model.type === 'code');
           return {KERNEL}.status === 'idle' && cells.every(c => c.model.executionCount !== null);
         }}""",
+        polling=POLL_MS,
         timeout=timeout_ms,
     )
 

@@ -11,6 +11,7 @@ import pytest
 from .support import (
     CURRENT_NOTEBOOK,
     PICTURE_FINGERPRINTS,
+    POLL_MS,
     WATCH_WIDGET_MESSAGES,
     WIDGET_MESSAGES_ANSWERED,
     WIDGET_VIEW,
@@ -39,9 +40,10 @@ def rendered_widgets(page, expected: int):
     page.wait_for_function(
         "([selector, expected]) => document.querySelectorAll(selector).length >= expected",
         arg=[WIDGET_OUTPUTS, expected],
+        polling=POLL_MS,
         timeout=60_000,
     )
-    page.wait_for_function(WIDGET_VIEWS_COMPLETE, timeout=60_000)
+    page.wait_for_function(WIDGET_VIEWS_COMPLETE, polling=POLL_MS, timeout=60_000)
     outputs = page.locator(WIDGET_OUTPUTS)
     for index in range(expected):
         outputs.nth(index).locator("img").first.wait_for(state="visible", timeout=60_000)
@@ -61,7 +63,7 @@ def move_first_slider(page, output) -> tuple[str, str, list[str], list[str]]:
     handle.focus()
     handle.press("ArrowRight")
     try:
-        page.wait_for_function(WIDGET_MESSAGES_ANSWERED, timeout=15_000)
+        page.wait_for_function(WIDGET_MESSAGES_ANSWERED, polling=POLL_MS, timeout=15_000)
     except PlaywrightTimeout:
         pytest.fail("the kernel did not answer the slider's change within 15 s")
     return text_before, output.inner_text(), pictures_before, output.evaluate(PICTURE_FINGERPRINTS)
