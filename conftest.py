@@ -16,6 +16,7 @@ Hypothesis runs with the "lstm-teach" settings profile below (under CI=true,
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -42,6 +43,9 @@ settings.load_profile(
     )
 )
 
+#: A course notebook's file name (NN_name.ipynb) as one of a test's parameter ids, which
+#: pytest joins with "-" (a name may hold "-" too, hence the lazy match up to .ipynb).
+NOTEBOOK_PARAM = re.compile(r"(?:^|-)(\d\d_[^\[\]]*?)\.ipynb(?:-|$)")
 KEEP_NOTEBOOKS_TOGETHER = ("loadgroup", "loadscope", "loadfile", "each")
 
 
@@ -73,9 +77,8 @@ def work_group(nodeid: str) -> str:
     if path.endswith(".ipynb"):
         return f"notebook:{Path(path).stem}"
     params = rest[rest.index("[") + 1 : -1] if rest.endswith("]") and "[" in rest else ""
-    for param in params.split("-"):
-        if param.endswith(".ipynb"):
-            return f"notebook:{param.removesuffix('.ipynb')}"
+    if notebook := NOTEBOOK_PARAM.search(params):
+        return f"notebook:{notebook.group(1)}"
     if path.startswith("tests/e2e/"):
         return "e2e:shared-servers"
     return nodeid
