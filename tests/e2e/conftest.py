@@ -9,7 +9,8 @@ in a run without xdist):
 - `lab_page`: one JupyterLab page; `notebook_in_lab` opens each notebook in it and runs it
   top to bottom once, and every test about that notebook looks at the same live notebook
   and kernel.
-- `handout`: each notebook's offline HTML and PDF handout, built once.
+- `handout`: each notebook's offline HTML and PDF handout, built once;
+  `handout_in_chromium`: its HTML page, opened once.
 - `explorer_app`: one Voila server for the projector app.
 
 A test that takes an argument named `notebook` runs once for each course notebook that
@@ -239,6 +240,30 @@ def build_handout(
 @pytest.fixture
 def handout(notebook: Path, build_handout: Callable[[Path], Handout]) -> Handout:
     return build_handout(notebook)
+
+
+@dataclass(frozen=True)
+class OpenHandout:
+    page: object
+    requested: list[str]  # every URL the page asked for, in order
+
+
+@pytest.fixture(scope="session")
+def handout_in_chromium(
+    notebook: Path, build_handout: Callable[[Path], Handout], browser
+) -> Iterator[OpenHandout]:
+    """The HTML handout of `notebook` opened from disk in a fresh browser context, once the
+    network has been idle for 500 ms (so what scripts fetch after the load is seen too).
+    Shared by every test of that page."""
+    handout = build_handout(notebook)
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(handout.html.as_uri())
+    page.wait_for_load_state("networkidle")
+    yield OpenHandout(page=page, requested=requested)
+    context.close()
 
 
 @dataclass(frozen=True)

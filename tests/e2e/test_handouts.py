@@ -30,13 +30,11 @@ def test_pdf_handout_has_pages_and_embedded_images(notebook: Path, handout):
 
 
 def test_html_handout_in_chromium_loads_nothing_from_the_network(
-    notebook: Path, handout, page, artifacts: Path
+    notebook: Path, handout_in_chromium, artifacts: Path
 ):
-    requested: list[str] = []
-    page.on("request", lambda request: requested.append(request.url))
-    page.goto(handout.html.as_uri())
-    # Idle: no request for 500 ms after the load, so scripts that fetch later are seen too.
-    page.wait_for_load_state("networkidle")
-    page.screenshot(path=artifacts / f"handout-{notebook.stem}.png")
-    remote = [url for url in requested if not url.startswith(("file:", "data:", "blob:"))]
+    handout_in_chromium.page.screenshot(path=artifacts / f"handout-{notebook.stem}.png")
+    remote = [
+        url for url in handout_in_chromium.requested
+        if not url.startswith(("file:", "data:", "blob:"))
+    ]
     assert remote == []
