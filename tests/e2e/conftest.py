@@ -109,8 +109,6 @@ def page(browser) -> Iterator[object]:
 class Lab:
     url: str
     token: str
-    root: Path
-
 
 
 @pytest.fixture(scope="session")
@@ -149,7 +147,7 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[Lab
         info = json.loads(info_file.read_text())
         assert info["token"], "JupyterLab must keep token authentication on"
         assert info["hostname"] == "127.0.0.1"
-        yield Lab(url=f"http://127.0.0.1:{info['port']}", token=info["token"], root=notebooks)
+        yield Lab(url=f"http://127.0.0.1:{info['port']}", token=info["token"])
     finally:
         stop(server)
 
