@@ -12,6 +12,7 @@ import pytest
 from conftest import work_group
 
 ROOT = Path(__file__).resolve().parent.parent
+THIS_FILE = Path(__file__).resolve().relative_to(ROOT).as_posix()
 
 
 @pytest.mark.parametrize(
@@ -44,11 +45,13 @@ def pytest_run(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_a_distribution_that_would_split_a_notebook_is_refused():
-    run = pytest_run("-n", "2", "--dist", "load", "--collect-only", "-q", "tests/test_readme.py")
+    run = pytest_run("-n", "2", "--dist", "load", "--collect-only", "-q", THIS_FILE)
     assert run.returncode == pytest.ExitCode.USAGE_ERROR
     assert "--dist load would run a notebook's cells in different kernels" in run.stderr
 
 
 def test_the_suite_also_runs_without_xdist():
-    run = pytest_run("-p", "no:xdist", "-q", "tests/test_readme.py")
+    """pyproject's addopts must hold no xdist option, or this run stops at the command line."""
+    run = pytest_run("-p", "no:xdist", "-q", THIS_FILE, "-k", "gets_the_work_unit")
     assert run.returncode == pytest.ExitCode.OK, run.stdout + run.stderr
+    assert " passed" in run.stdout
