@@ -1,8 +1,105 @@
-"""pytest set-up shared by the unit tests and the nbval notebook run."""
+"""pytest set-up shared by the unit tests and the nbval notebook run.
+
+Parallel runs (`pytest -n N`, pytest-xdist) default to `--dist loadgroup`, with groups
+made here (`work_group`): one per notebook, holding its nbval cells (which must share one
+kernel) and every test parametrised with that notebook (which share its live JupyterLab page
+and its handout); one for the other browser tests (they share a Voila server); every other
+test on its own. Groups go to workers largest first, then the single tests fill in, which
+keeps both workers busy to the end. `--dist loadscope` and `loadfile` also keep a notebook's
+cells together; `load` and `worksteal` would not, and are refused. Without -n, or with
+`-p no:xdist`, everything runs in one process as usual.
+
+Hypothesis runs with the "lstm-teach" settings profile below (under CI=true,
+"lstm-teach-ci"); HYPOTHESIS_PROFILE=NAME picks another registered profile.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+from pathlib import Path
+
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests build real Keras layers, and share 2 cores with browsers and kernels: one
+# example can take a second, so no per-example deadline and no "too slow" health check.
+# 100 examples (Hypothesis's usual number, fixed here) cost milliseconds for the arithmetic
+# properties; a test that builds a Keras layer per example asks for fewer itself.
+settings.register_profile(
+    "lstm-teach",
+    max_examples=100,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow],
+    print_blob=True,
+)
+# CI: the same examples on every run, so a red build always reproduces.
+settings.register_profile(
+    "lstm-teach-ci", settings.get_profile("lstm-teach"), derandomize=True, database=None
+)
+settings.load_profile(
+    os.environ.get(
+        "HYPOTHESIS_PROFILE", "lstm-teach-ci" if os.environ.get("CI") == "true" else "lstm-teach"
+    )
+)
+
+#: A course notebook's file name (NN_name.ipynb) as one of a test's parameter ids, which
+#: pytest joins with "-" (a name may hold "-" too, hence the lazy match up to .ipynb).
+NOTEBOOK_PARAM = re.compile(r"(?:^|-)(\d\d_[^\[\]]*?)\.ipynb(?:-|$)")
+KEEP_NOTEBOOKS_TOGETHER = ("loadgroup", "loadscope", "loadfile", "each")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_cmdline_main(config: pytest.Config) -> None:
+    """Choose `--dist loadgroup` for `-n N` unless told otherwise (before pytest-xdist's
+    own hook would choose `load`); refuse modes that split a notebook over kernels."""
+    if not config.pluginmanager.hasplugin("xdist") or hasattr(config, "workerinput"):
+        return
+    if config.option.numprocesses and config.option.dist == "no":
+        config.option.dist = "loadgroup"
+    elif config.option.dist not in ("no", *KEEP_NOTEBOOKS_TOGETHER):
+        raise pytest.UsageError(
+            f"--dist {config.option.dist} would run a notebook's cells in different kernels; "
+            f"use one of {', '.join(KEEP_NOTEBOOKS_TOGETHER)} (loadgroup is the default)"
+        )
+
+
+def work_group(nodeid: str) -> str:
+    """The unit of work a test item belongs to, from its node id alone (all the xdist
+    controller sees): items of one unit run in order on one worker.
+
+    - a notebook's nbval cells, and every test parametrised with that notebook (its id
+      holds the notebook's file name): one unit per notebook;
+    - the other browser tests (tests/e2e), which share the servers they start: one unit;
+    - any other test: a unit of its own.
+    """
+    path, _, rest = nodeid.partition("::")
+    if path.endswith(".ipynb"):
+        return f"notebook:{Path(path).stem}"
+    params = rest[rest.index("[") + 1 : -1] if rest.endswith("]") and "[" in rest else ""
+    if notebook := NOTEBOOK_PARAM.search(params):
+        return f"notebook:{notebook.group(1)}"
+    if path.startswith("tests/e2e/"):
+        return "e2e:shared-servers"
+    return nodeid
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadgroup`, grouped by `work_group`. pytest-xdist 3.8's own loadgroup puts
+    the group into the node id, which pytest 9.2's structured node ids silently ignore
+    (pytest-dev/pytest-xdist#1386), so the controller groups by node id itself."""
+    if config.option.dist != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class NotebookGroupScheduling(LoadScopeScheduling):
+        """Scopes are work units; like loadscope, largest first, then one by one."""
+
+        def _split_scope(self, nodeid: str) -> str:
+            return work_group(nodeid)
+
+    return NotebookGroupScheduling(config, log)
 
 
 def pytest_collectstart(collector: pytest.Collector) -> None:

@@ -190,7 +190,7 @@ def do_test(course: Course, args: argparse.Namespace) -> None:
     run([python, "-m", "ruff", "check", *linted], cwd=course.root, env=env)
     workers = str(worker_count())
     run(
-        [python, "-m", "pytest", "-n", workers, "--dist", "loadscope", *args.pytest_args],
+        [python, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *args.pytest_args],
         cwd=course.root, env=env,
     )
 

@@ -1,37 +1,73 @@
-"""A real JupyterLab and a real Chromium for the end-to-end tests.
+"""A real JupyterLab, Voila and Chromium for the end-to-end tests, shared within a worker.
 
-The server runs on 127.0.0.1 with token authentication on; the token is read from the
-server's own runtime file. Notebooks are copied to a temporary folder so running them in
-the browser never touches the saved ones. Screenshots go to artifacts/screenshots/.
+What is shared, and how often it is made (once per pytest-xdist worker process, or once
+in a run without xdist):
+- `browser`: one headless Chromium; every test page gets a fresh context from it
+  (`page`), so cookies and logins never leak from one test into another.
+- `lab`: one JupyterLab server on a copy of notebooks/ (the saved notebooks are never
+  touched), token authentication on, the token read from the server's runtime file.
+- `lab_page`: one JupyterLab page; `notebook_in_lab` opens each notebook in it and runs it
+  top to bottom once, and every test about that notebook looks at the same live notebook
+  and kernel.
+- `handout`: each notebook's offline HTML and PDF handout, built once;
+  `handout_in_chromium`: its HTML page, opened once.
+- `explorer_app`: one Voila server for the projector app.
+
+A test that takes an argument named `notebook` runs once for each course notebook that
+exists; the root conftest.py keeps all of one notebook's tests (browser, handout, nbval) in
+one xdist group, so its page, kernel and handout are made on one worker only.
+Screenshots go to artifacts/screenshots/.
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 import shutil
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-from tools.handouts import CHROMIUM_FLAGS, find_chromium
+from .support import (
+    CURRENT_NOTEBOOK,
+    KERNEL,
+    POLL_MS,
+    ROOT,
+    course_notebooks,
+    free_port,
+    quiet_env,
+    stop,
+    wait_for,
+)
 
-ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "screenshots"
+VIEWPORT = {"width": 1400, "height": 1000}
 HOW_TO_INSTALL = (
     "Chromium was not found: install it (Debian/Ubuntu: `sudo apt-get install chromium`) "
     "or point LSTM_TEACH_CHROMIUM at a Chromium or Chrome binary"
 )
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Run every test that asks for `notebook` once per course notebook. Session scope lets
+    session fixtures (the live page, the handout) depend on it."""
+    if "notebook" in metafunc.fixturenames:
+        metafunc.parametrize(
+            "notebook", course_notebooks(), ids=lambda path: path.name, scope="session"
+        )
+
+
 @pytest.fixture(scope="session")
 def chromium() -> str:
     """Chromium's path; outside CI its absence skips, under CI=true it fails."""
+    from tools.handouts import find_chromium  # imported here: nbconvert takes 0.3 s to load
+
     path = find_chromium()
     if path is None:
         if os.environ.get("CI") == "true":
@@ -46,34 +82,38 @@ def artifacts() -> Path:
     return ARTIFACTS
 
 
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
+@pytest.fixture(scope="session")
+def browser(chromium: str) -> Iterator[object]:
+    """One headless Chromium for the worker (Playwright gives it a throw-away profile)."""
+    from playwright.sync_api import sync_playwright
+
+    from tools.handouts import CHROMIUM_FLAGS
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_FLAGS[1:]
+        )
+        yield browser
+        browser.close()
 
 
-def wait_for(condition, timeout: float, what: str, process: subprocess.Popen) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if process.poll() is not None:
-            raise RuntimeError(f"{what}: the server exited with code {process.returncode}")
-        if time.monotonic() > deadline:
-            raise TimeoutError(f"{what} within {timeout} s")
-        time.sleep(0.2)
+@pytest.fixture
+def page(browser) -> Iterator[object]:
+    """A page in a fresh browser context: no cookies, storage or cache from other tests."""
+    context = browser.new_context(viewport=VIEWPORT)
+    yield context.new_page()
+    context.close()
 
 
-def quiet_env(runtime: Path) -> dict[str, str]:
-    return {
-        **os.environ,
-        "JUPYTER_RUNTIME_DIR": str(runtime),
-        "TF_CPP_MIN_LOG_LEVEL": "3",
-        "TF_ENABLE_ONEDNN_OPTS": "0",
-    }
+@dataclass(frozen=True)
+class Lab:
+    url: str
+    token: str
 
 
 @pytest.fixture(scope="session")
-def lab(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[dict]:
-    """A JupyterLab server on a copy of notebooks/; yields its URL, token and folder."""
+def lab(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[Lab]:
+    """A JupyterLab server on a copy of notebooks/."""
     folder = tmp_path_factory.mktemp("lab")
     notebooks = folder / "notebooks"
     shutil.copytree(ROOT / "notebooks", notebooks)
@@ -87,40 +127,167 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[dic
         target = settings / "@jupyterlab" / f"{plugin}.jupyterlab-settings"
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(values))
-    port = free_port()
     command = [
         sys.executable, "-m", "jupyterlab", "--no-browser",
-        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={port}", "--ServerApp.port_retries=0",
-        f"--ServerApp.root_dir={notebooks}", "--LabApp.expose_app_in_browser=True",
+        "--ServerApp.ip=127.0.0.1", f"--ServerApp.port={free_port()}",
+        "--ServerApp.port_retries=0", f"--ServerApp.root_dir={notebooks}",
+        "--LabApp.expose_app_in_browser=True",
         f"--LabApp.user_settings_dir={settings}", f"--LabApp.workspaces_dir={folder}",
     ]
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")
-    log = (folder / "server.log").open("w")
-    server = subprocess.Popen(
-        command, env=quiet_env(runtime), stdout=log, stderr=subprocess.STDOUT
-    )
+    with (folder / "server.log").open("w") as log:
+        server = subprocess.Popen(
+            command, env=quiet_env(runtime), stdout=log, stderr=subprocess.STDOUT
+        )
     try:
-        wait_for(lambda: any(runtime.glob("jpserver-*.json")), 60, "JupyterLab start", server)
-        info = json.loads(next(runtime.glob("jpserver-*.json")).read_text())
+        info_file = wait_for(
+            lambda: next(runtime.glob("jpserver-*.json"), None), 60, "JupyterLab start", server
+        )
+        info = json.loads(info_file.read_text())
         assert info["token"], "JupyterLab must keep token authentication on"
         assert info["hostname"] == "127.0.0.1"
-        yield {"url": f"http://127.0.0.1:{info['port']}", "token": info["token"], "root": notebooks}
+        yield Lab(url=f"http://127.0.0.1:{info['port']}", token=info["token"])
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        log.close()
+        stop(server)
 
 
 @pytest.fixture(scope="session")
-def browser(chromium: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+def lab_page(lab: Lab, browser) -> Iterator[object]:
+    """One JupyterLab page for the worker, in a fresh workspace. Notebooks are opened in it
+    one at a time (JupyterLab itself takes seconds to start in a page, a notebook does not)."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.goto(f"{lab.url}/lab?reset&token={lab.token}")
+    page.wait_for_function("window.jupyterapp", polling=POLL_MS, timeout=60_000)
+    page.evaluate("() => window.jupyterapp.restored")
+    yield page
+    context.close()
 
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    with sync_playwright() as playwright:
-        context = playwright.chromium.launch_persistent_context(
-            str(profile), executable_path=chromium, headless=True, args=CHROMIUM_FLAGS[1:],
-            viewport={"width": 1400, "height": 1000},
+
+def run_all_cells(page, timeout_ms: int) -> None:
+    """Clear every output, run all cells in the notebook's kernel, wait until all ran."""
+    page.wait_for_function(f"{KERNEL}.status === 'idle'", polling=POLL_MS, timeout=90_000)
+    page.evaluate(
+        "async () => { await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');"
+        " await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
+    )
+    page.wait_for_function(
+        f"""() => {{
+          const cells = {CURRENT_NOTEBOOK}.content.widgets.filter(c => c.model.type === 'code');
+          return {KERNEL}.status === 'idle' && cells.every(c => c.model.executionCount !== null);
+        }}""",
+        polling=POLL_MS,
+        timeout=timeout_ms,
+    )
+
+
+@pytest.fixture(scope="session")
+def notebook_in_lab(notebook: Path, lab_page) -> Iterator[object]:
+    """The JupyterLab page with `notebook` open (the only open document), all its cells run,
+    its kernel alive. Shared by every test of that notebook, in order: a test may leave a
+    control moved. Its kernel is shut down when the tests move on to another notebook."""
+    page = lab_page
+    try:
+        page.evaluate(
+            """async (path) => {
+              const app = window.jupyterapp;
+              const panel = await app.commands.execute('docmanager:open', {path});
+              app.shell.activateById(panel.id);
+              await panel.sessionContext.ready;
+            }""",
+            notebook.name,
         )
-        yield context
-        context.close()
+        run_all_cells(page, timeout_ms=240_000)
+        yield page
+    finally:
+        # Close without the "save your changes?" dialog: the copy on disk stays as saved.
+        page.evaluate(
+            f"""async () => {{
+              const panel = {CURRENT_NOTEBOOK};
+              if (!panel || !panel.sessionContext) return;
+              await panel.sessionContext.shutdown();
+              panel.dispose();
+            }}"""
+        )
+
+
+@dataclass(frozen=True)
+class Handout:
+    html: Path
+    pdf: Path
+
+
+@pytest.fixture(scope="session")
+def build_handout(
+    chromium: str, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[Path], Handout]:
+    """Build a notebook's handouts with tools.handouts, at most once per notebook."""
+    from tools import handouts
+
+    out = tmp_path_factory.mktemp("handouts")
+
+    @functools.cache
+    def build(notebook: Path) -> Handout:
+        handouts.build(out, [notebook], chromium=chromium)
+        return Handout(html=out / f"{notebook.stem}.html", pdf=out / f"{notebook.stem}.pdf")
+
+    return build
+
+
+@pytest.fixture
+def handout(notebook: Path, build_handout: Callable[[Path], Handout]) -> Handout:
+    return build_handout(notebook)
+
+
+@dataclass(frozen=True)
+class OpenHandout:
+    page: object
+    requested: list[str]  # every URL the page asked for, in order
+
+
+@pytest.fixture(scope="session")
+def handout_in_chromium(
+    notebook: Path, build_handout: Callable[[Path], Handout], browser
+) -> Iterator[OpenHandout]:
+    """The HTML handout of `notebook` opened from disk in a fresh browser context, once the
+    network has been idle for 500 ms (so what scripts fetch after the load is seen too).
+    Shared by every test of that page."""
+    handout = build_handout(notebook)
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto(handout.html.as_uri())
+    page.wait_for_load_state("networkidle")
+    yield OpenHandout(page=page, requested=requested)
+    context.close()
+
+
+@dataclass(frozen=True)
+class ExplorerApp:
+    url: str  # with the access token
+    url_without_token: str
+
+
+@pytest.fixture(scope="session")
+def explorer_app(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[ExplorerApp]:
+    """The projector app (apps/explorer.ipynb) served by Voila as `tasks.py explorer` does."""
+    from tasks import explorer_command
+
+    folder = tmp_path_factory.mktemp("voila")
+    port = free_port()
+    log_path = folder / "voila.log"
+    with log_path.open("w") as log:
+        server = subprocess.Popen(
+            explorer_command(sys.executable, port, open_browser=False),
+            cwd=ROOT, env=quiet_env(folder / "runtime"), stdout=log, stderr=subprocess.STDOUT,
+        )
+    try:
+        address = re.compile(rf"http://127\.0\.0\.1:{port}/\?token=\w+")
+        found = wait_for(
+            lambda: address.search(log_path.read_text()), 60, "Voila printing its address", server
+        )
+        yield ExplorerApp(url=found.group(0), url_without_token=f"http://127.0.0.1:{port}/")
+    finally:
+        stop(server)

@@ -3,30 +3,27 @@ every widget renders, and moving a control in each widget changes its picture.""
 
 from __future__ import annotations
 
-import json
 import re
-import time
 from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
-NOTEBOOK = "window.jupyterapp.shell.currentWidget"
+from .support import (
+    CURRENT_NOTEBOOK,
+    PICTURE_FINGERPRINTS,
+    POLL_MS,
+    WATCH_WIDGET_MESSAGES,
+    WIDGET_MESSAGES_ANSWERED,
+    WIDGET_VIEW,
+    WIDGET_VIEWS_COMPLETE,
+    saved_outputs,
+)
 
-PICTURE_FINGERPRINTS = """async (element) => {
-  const prints = [];
-  for (const image of element.querySelectorAll('img')) {
-    const bytes = new Uint8Array(await (await fetch(image.src)).arrayBuffer());
-    let hash = 0;
-    for (const byte of bytes) hash = (hash * 31 + byte) >>> 0;
-    prints.push(`${bytes.length}:${hash}`);
-  }
-  return prints;
-}"""
+WIDGET_OUTPUTS = (
+    ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output:has(> .jupyter-widgets)"
+)
 
-CELL_RESULTS = f"""() => {NOTEBOOK}.content.widgets
+CELL_RESULTS = f"""() => {CURRENT_NOTEBOOK}.content.widgets
   .filter(cell => cell.model.type === 'code')
   .map(cell => ({{
     source: cell.model.sharedModel.getSource(),
@@ -37,97 +34,68 @@ CELL_RESULTS = f"""() => {NOTEBOOK}.content.widgets
   }}))"""
 
 
-def saved_widget_count(path: Path) -> int:
-    notebook = json.loads(path.read_text(encoding="utf-8"))
-    return sum(
-        WIDGET_VIEW in output.get("data", {})
-        for cell in notebook["cells"]
-        for output in cell.get("outputs", [])
-    )
-
-
-def run_all_cells(page, timeout_ms: int) -> None:
-    """Clear every output, run all cells in the notebook's kernel, wait until all ran."""
+def rendered_widgets(page, expected: int):
+    """The notebook's widget outputs, once `expected` of them (the number saved with the
+    notebook) are on the page with every view inside them created and every picture shown."""
     page.wait_for_function(
-        f"window.jupyterapp && {NOTEBOOK} && {NOTEBOOK}.sessionContext"
-        f" && {NOTEBOOK}.sessionContext.session"
-        f" && {NOTEBOOK}.sessionContext.session.kernel"
-        f" && {NOTEBOOK}.sessionContext.session.kernel.status === 'idle'",
-        timeout=90_000,
+        "([selector, expected]) => document.querySelectorAll(selector).length >= expected",
+        arg=[WIDGET_OUTPUTS, expected],
+        polling=POLL_MS,
+        timeout=60_000,
     )
-    page.evaluate(
-        "async () => { await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');"
-        " await window.jupyterapp.commands.execute('notebook:run-all-cells'); }"
-    )
-    page.wait_for_function(
-        f"""() => {{
-          const cells = {NOTEBOOK}.content.widgets.filter(c => c.model.type === 'code');
-          return {NOTEBOOK}.sessionContext.session.kernel.status === 'idle'
-            && cells.every(c => c.model.executionCount !== null);
-        }}""",
-        timeout=timeout_ms,
-    )
+    page.wait_for_function(WIDGET_VIEWS_COMPLETE, polling=POLL_MS, timeout=60_000)
+    outputs = page.locator(WIDGET_OUTPUTS)
+    for index in range(expected):
+        outputs.nth(index).locator("img").first.wait_for(state="visible", timeout=60_000)
+    return outputs
 
 
-def move_first_slider(output, page) -> tuple[str, str, list[str], list[str]]:
-    """Press → on the widget's first slider; return its text and pictures before and after."""
+def move_first_slider(page, output) -> tuple[str, str, list[str], list[str]]:
+    """Press → on the widget's first slider; return its text and pictures before, and after
+    the kernel has answered the change (every text and picture of an answer arrives before
+    the kernel reports idle; they come as separate messages, the picture not always last)."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
     text_before = output.inner_text()
     pictures_before = output.evaluate(PICTURE_FINGERPRINTS)
+    page.evaluate(WATCH_WIDGET_MESSAGES)
     handle = output.locator(".noUi-handle").first
     handle.focus()
     handle.press("ArrowRight")
-    deadline = time.monotonic() + 15
-    while time.monotonic() < deadline:
-        pictures_after = output.evaluate(PICTURE_FINGERPRINTS)
-        if pictures_after != pictures_before:
-            break
-        page.wait_for_timeout(100)
-    page.wait_for_timeout(300)  # let the text widgets of the same update arrive
+    try:
+        page.wait_for_function(WIDGET_MESSAGES_ANSWERED, polling=POLL_MS, timeout=15_000)
+    except PlaywrightTimeout:
+        pytest.fail("the kernel did not answer the slider's change within 15 s")
     return text_before, output.inner_text(), pictures_before, output.evaluate(PICTURE_FINGERPRINTS)
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
-def test_notebook_runs_and_its_widgets_respond(path, lab, browser, artifacts):
-    page = browser.new_page()
-    try:
-        # ?reset: a fresh workspace, so notebooks opened by earlier tests stay closed
-        page.goto(f"{lab['url']}/lab/tree/{path.name}?reset&token={lab['token']}")
-        run_all_cells(page, timeout_ms=240_000)
+def test_every_cell_runs_in_lab_with_only_the_intended_errors(notebook: Path, notebook_in_lab):
+    cells = notebook_in_lab.evaluate(CELL_RESULTS)
+    assert [cell["count"] for cell in cells] == list(range(1, len(cells) + 1))
+    for cell in cells:
+        expected = "raises-exception" in cell["tags"]
+        assert bool(cell["errors"]) == expected, (cell["source"], cell["errors"])
 
-        cells = page.evaluate(CELL_RESULTS)
-        assert [cell["count"] for cell in cells] == list(range(1, len(cells) + 1))
-        for cell in cells:
-            expected = "raises-exception" in cell["tags"]
-            assert bool(cell["errors"]) == expected, (cell["source"], cell["errors"])
 
-        expected_widgets = saved_widget_count(path)
-        outputs = page.locator(
-            ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output:has(> .jupyter-widgets)"
-        )
-        deadline = time.monotonic() + 60  # widget views render after their cell has run
-        while outputs.count() < expected_widgets and time.monotonic() < deadline:
-            page.wait_for_timeout(200)
-        assert outputs.count() == expected_widgets
-        for index in range(expected_widgets):
-            outputs.nth(index).locator("img").first.wait_for(state="visible", timeout=60_000)
-        assert page.get_by_text("Error displaying widget").count() == 0
-        page.screenshot(path=artifacts / f"{path.stem}-after-run.png", full_page=True)
+def test_every_widget_renders_and_answers_its_first_slider(
+    notebook: Path, notebook_in_lab, artifacts: Path
+):
+    page = notebook_in_lab
+    expected_widgets = saved_outputs(notebook, WIDGET_VIEW)
+    outputs = rendered_widgets(page, expected_widgets)
+    assert outputs.count() == expected_widgets
+    assert page.get_by_text("Error displaying widget").count() == 0
+    page.screenshot(path=artifacts / f"{notebook.stem}-after-run.png", full_page=True)
 
-        for index in range(outputs.count()):
-            output = outputs.nth(index)
-            output.scroll_into_view_if_needed()
-            output.screenshot(path=artifacts / f"{path.stem}-widget{index}-before.png")
-            text_before, text_after, pictures_before, pictures_after = move_first_slider(
-                output, page
-            )
-            output.screenshot(path=artifacts / f"{path.stem}-widget{index}-after.png")
-            assert pictures_after != pictures_before, "moving the slider left the picture as is"
-            assert text_after != text_before, "moving the slider left the shown numbers as is"
-            counts = [re.search(r"(\d+) parameters", text) for text in (text_before, text_after)]
-            if counts[0] and counts[0].group(1) == "12":
-                # param_explorer's first slider is units: 1 → 2 gives 4·(1·2 + 2·2 + 2) = 32
-                assert counts[1] and counts[1].group(1) == "32"
-    finally:
-        page.evaluate("window.jupyterapp && window.jupyterapp.commands.execute("
-                      "'notebook:shutdown-kernel', {activate: false})")
-        page.close()
+    for index in range(expected_widgets):
+        output = outputs.nth(index)
+        output.scroll_into_view_if_needed()
+        output.screenshot(path=artifacts / f"{notebook.stem}-widget{index}-before.png")
+        text_before, text_after, pictures_before, pictures_after = move_first_slider(page, output)
+        output.screenshot(path=artifacts / f"{notebook.stem}-widget{index}-after.png")
+        assert pictures_after != pictures_before, "moving the slider left the picture as is"
+        assert text_after != text_before, "moving the slider left the shown numbers as is"
+        counts = [re.search(r"(\d+) parameters", text) for text in (text_before, text_after)]
+        if counts[0] and counts[0].group(1) == "12":
+            # param_explorer's first slider is units: 1 → 2 gives 4·(1·2 + 2·2 + 2) = 32
+            assert counts[1] and counts[1].group(1) == "32"
