@@ -459,6 +459,40 @@ class CellStepper(_Explorer):
         )
 
 
+#: Gives every control an accessible name. ipywidgets draws a slider's handle as a div
+#: with role="slider" and no name, and the play widget's buttons as bare icons, so a screen
+#: reader announces unnamed controls (axe-core: "ARIA input fields must have an accessible
+#: name"); the labels of text boxes, drop-downs and checkboxes are already tied to them.
+_NAME_CONTROLS = """
+const ICONS = {'fa-play': 'play', 'fa-pause': 'pause', 'fa-stop': 'stop', 'fa-retweet': 'repeat'};
+const nameControls = () => {
+  document.querySelectorAll('.widget-slider').forEach(slider => {
+    const label = slider.querySelector('.widget-label');
+    slider.querySelectorAll('.noUi-handle').forEach(handle => {
+      if (label && label.textContent && !handle.getAttribute('aria-label')) {
+        handle.setAttribute('aria-label', label.textContent);
+      }
+    });
+  });
+  document.querySelectorAll('.widget-play button').forEach(button => {
+    const icon = button.querySelector('i');
+    const name = icon && Object.keys(ICONS).find(name => icon.classList.contains(name));
+    if (name && !button.getAttribute('aria-label')) button.setAttribute('aria-label', ICONS[name]);
+  });
+};
+new MutationObserver(nameControls).observe(document.body, {childList: true, subtree: true});
+nameControls();
+"""
+
+
+def name_controls() -> object:
+    """Display this once on a page (the projector app does) to give every slider handle
+    and play button an accessible name; it changes nothing else."""
+    from IPython.display import Javascript
+
+    return Javascript(_NAME_CONTROLS)
+
+
 def param_explorer() -> ParamExplorer:
     """Sliders for units, features and timesteps, cell type, bias, convention and
     return_sequences; shows the formula, the weight table, the weight grid, the unrolled

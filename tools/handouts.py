@@ -49,6 +49,28 @@ PRINT_STYLE = """<style>
 }
 </style>
 """
+#: Colours that keep every text at a contrast of at least 4.5:1 (WCAG AA), where the lab
+#: theme's pale prompts, syntax colours and ANSI colours in tracebacks fall below it, and
+#: underlined links, which colour alone would not tell apart from the text around them.
+ACCESSIBLE_STYLE = """<style>
+.jp-InputPrompt, .jp-OutputPrompt { color: #595959 !important; opacity: 1 !important; }
+a, a:link, a:visited { text-decoration: underline !important; }
+.highlight .c, .highlight .c1, .highlight .cm, .highlight .cs, .highlight .ch
+  { color: #3b5e5e !important; }
+.highlight .k, .highlight .kc, .highlight .kd, .highlight .kn, .highlight .kp, .highlight .kr,
+.highlight .kt, .highlight .nb, .highlight .bp { color: #00641e !important; }
+.highlight .o, .highlight .ow { color: #6a1b9a !important; }
+.highlight .m, .highlight .mf, .highlight .mi, .highlight .mh, .highlight .mo, .highlight .il
+  { color: #1b5e20 !important; }
+.highlight .s, .highlight .s1, .highlight .s2, .highlight .sa, .highlight .sb, .highlight .sd,
+.highlight .se, .highlight .si, .highlight .sx { color: #a31515 !important; }
+.highlight .nf, .highlight .nc, .highlight .nn, .highlight .fm { color: #0b3ea8 !important; }
+.highlight .nd, .highlight .ne { color: #7a4a00 !important; }
+.ansi-red-fg { color: #a10000 !important; } .ansi-green-fg { color: #1b5e20 !important; }
+.ansi-cyan-fg { color: #005f63 !important; } .ansi-yellow-fg { color: #6b4a00 !important; }
+.ansi-blue-fg { color: #0b3ea8 !important; } .ansi-magenta-fg { color: #7b1fa2 !important; }
+</style>
+"""
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
     "--disable-background-networking", "--disable-component-update", "--disable-sync",
@@ -98,7 +120,8 @@ def notebook_html(path: Path) -> str:
     exporter = HTMLExporter(template_name="lab", extra_template_paths=[str(TEMPLATES)],
                             template_file="handout.html.j2")
     body, _ = exporter.from_notebook_node(notebook)
-    return REMOTE_TAG.sub("", body).replace("</head>", PRINT_STYLE + "</head>", 1)
+    styles = PRINT_STYLE + ACCESSIBLE_STYLE
+    return REMOTE_TAG.sub("", body).replace("</head>", styles + "</head>", 1)
 
 
 def print_pdf(html_path: Path, pdf_path: Path, chromium: str) -> None:

@@ -19,8 +19,17 @@ def test_explorer_app_answers_a_slider(explorer_app, page, artifacts: Path):
     page.screenshot(path=artifacts / "explorer-app-before.png", full_page=True)
     assert "import lstm_teach" not in page.inner_text("body"), "code is shown"
 
+    grid = page.locator(".widget-html img").first
+    before = grid.get_attribute("src")
+    assert "total 12" in grid.get_attribute("alt")
     handle = page.locator(".noUi-handle").first
     handle.focus()
     handle.press("ArrowRight")
     page.get_by_text("32 parameters", exact=True).wait_for(timeout=15_000)
+    # The picture and its description change together, in the same message as each other;
+    # wait for them too: the count alone arrives first and would hide a stale picture.
+    page.wait_for_function("(before) => { const image = document.querySelector("
+                           "'.widget-html img'); return image.src !== before && "
+                           "image.alt.includes('total 32') && image.complete; }",
+                           arg=before, timeout=15_000, polling=50)
     page.screenshot(path=artifacts / "explorer-app-after.png", full_page=True)

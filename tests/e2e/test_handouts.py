@@ -38,3 +38,11 @@ def test_html_handout_in_chromium_loads_nothing_from_the_network(
         if not url.startswith(("file:", "data:", "blob:"))
     ]
     assert remote == []
+
+
+def test_pdf_handout_prints_typeset_math_not_latex(notebook: Path, handout):
+    from pypdf import PdfReader
+
+    text = "".join(page.extract_text() for page in PdfReader(handout.pdf).pages)
+    assert not re.search(r"\\(sigma|tanh|odot|tilde|big|frac|cdot)\b", text), "LaTeX in print"
+    assert not re.search(r"\$[^$\n]{1,80}\$", text), "dollar-delimited math left as source"
