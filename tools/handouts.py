@@ -11,6 +11,7 @@ that HTML printed by headless Chromium.
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import re
 import shutil
@@ -140,22 +141,31 @@ def print_pdf(html_path: Path, pdf_path: Path, chromium: str) -> None:
 
 
 def build(
-    out: Path, notebooks: list[Path] | None = None, chromium: str | None = None
+    out: Path,
+    notebooks: list[Path] | None = None,
+    chromium: str | None = None,
+    printer: Callable[[Path, Path], None] | None = None,
 ) -> list[Path]:
-    """Write NAME.html and NAME.pdf for each notebook into out; return the files written."""
-    chromium = chromium or find_chromium()
-    if chromium is None:
-        raise RuntimeError(
-            "Chromium is needed to print the PDF handouts: install it "
-            "(Debian/Ubuntu: `sudo apt-get install chromium`) or set LSTM_TEACH_CHROMIUM"
-        )
+    """Write NAME.html and NAME.pdf for each notebook into out; return the files written.
+
+    printer(html_path, pdf_path) prints a page to PDF; by default headless Chromium does
+    (print_pdf). A caller that already has a browser open can print with it instead.
+    """
+    if printer is None:
+        chromium = chromium or find_chromium()
+        if chromium is None:
+            raise RuntimeError(
+                "Chromium is needed to print the PDF handouts: install it "
+                "(Debian/Ubuntu: `sudo apt-get install chromium`) or set LSTM_TEACH_CHROMIUM"
+            )
+        printer = functools.partial(print_pdf, chromium=chromium)
     out.mkdir(parents=True, exist_ok=True)
     written = []
     for notebook in notebooks or sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")):
         html_path = out / f"{notebook.stem}.html"
         html_path.write_text(notebook_html(notebook), encoding="utf-8")
         pdf_path = out / f"{notebook.stem}.pdf"
-        print_pdf(html_path, pdf_path, chromium)
+        printer(html_path, pdf_path)
         written += [html_path, pdf_path]
         print(f"wrote {html_path.relative_to(out.parent)} and {pdf_path.name}", flush=True)
     return written

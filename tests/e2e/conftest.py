@@ -220,16 +220,27 @@ class Handout:
 
 @pytest.fixture(scope="session")
 def build_handout(
-    chromium: str, tmp_path_factory: pytest.TempPathFactory
+    browser, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[[Path], Handout]:
-    """Build a notebook's handouts with tools.handouts, at most once per notebook."""
+    """Build a notebook's handouts with tools.handouts, at most once per notebook, printing
+    the PDF with the worker's browser (the same print to PDF as `chromium --print-to-pdf`,
+    without starting a browser per handout; test_handouts.py tests that command too)."""
     from tools import handouts
 
     out = tmp_path_factory.mktemp("handouts")
 
+    def printer(html: Path, pdf: Path) -> None:
+        context = browser.new_context()
+        try:
+            page = context.new_page()
+            page.goto(html.as_uri())
+            page.pdf(path=str(pdf), format="A4", print_background=True)
+        finally:
+            context.close()
+
     @functools.cache
     def build(notebook: Path) -> Handout:
-        handouts.build(out, [notebook], chromium=chromium)
+        handouts.build(out, [notebook], printer=printer)
         return Handout(html=out / f"{notebook.stem}.html", pdf=out / f"{notebook.stem}.pdf")
 
     return build

@@ -46,3 +46,14 @@ def test_pdf_handout_prints_typeset_math_not_latex(notebook: Path, handout):
     text = "".join(page.extract_text() for page in PdfReader(handout.pdf).pages)
     assert not re.search(r"\\(sigma|tanh|odot|tilde|big|frac|cdot)\b", text), "LaTeX in print"
     assert not re.search(r"\$[^$\n]{1,80}\$", text), "dollar-delimited math left as source"
+
+
+def test_the_handouts_command_prints_with_headless_chromium(chromium: str, tmp_path: Path):
+    """`python tasks.py handouts` prints with a Chromium of its own (no Playwright needed)."""
+    from tools import handouts
+
+    notebook = sorted((Path(__file__).resolve().parents[2] / "notebooks").glob("00_*.ipynb"))
+    written = handouts.build(tmp_path, notebook, chromium=chromium)
+    pdf = next(path for path in written if path.suffix == ".pdf")
+    assert pdf.read_bytes().startswith(b"%PDF-")
+    assert len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes())) >= 2
