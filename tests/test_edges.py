@@ -17,7 +17,8 @@ import numpy as np
 import pytest
 
 import lstm_teach as lt
-from lstm_teach import diagrams, widgets
+from lstm_teach import diagrams
+from lstm_teach.widgets._base import _agreement
 
 BIG = 1e39  # finite in float64, infinite in float32
 RNG = np.random.default_rng(0)
@@ -300,4 +301,4 @@ def test_keras_check_of_a_wide_layer_agrees_within_float32_round_off() -> None:
     assert np.abs(keras_h - stepper.run.sequences).max() > 1e-7  # float32 really differs
     assert "✔" in stepper.check_result.value and "agrees" in stepper.check_result.value
     assert "difference" in stepper.check_result.value
-    assert not widgets._agreement(keras_h + 0.01, stepper.run.sequences)[0]  # a real miss
+    assert not _agreement(keras_h + 0.01, stepper.run.sequences)[0]  # a real miss

@@ -14,6 +14,7 @@ from PIL import Image
 
 import lstm_teach as lt
 from lstm_teach import diagrams, widgets
+from lstm_teach.widgets._base import _Picture
 
 
 @pytest.fixture(scope="module")
@@ -354,7 +355,7 @@ def test_time_stepper_rejects_bad_arguments(args, error, words):
 
 
 def test_every_picture_carries_its_description_as_alt_text_and_updates_with_it(explorer):
-    def alt(picture: widgets._Picture) -> str:
+    def alt(picture: _Picture) -> str:
         return html.unescape(re.search(r'alt="([^"]*)"', picture.value).group(1))
 
     assert alt(explorer.grid_image) == explorer._grid.figure.description
