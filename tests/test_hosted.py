@@ -288,3 +288,23 @@ def test_the_oldest_keras_and_numpy_must_be_what_the_oldest_tensorflow_accepts()
     (failure,) = supported_range.floor_failures(newer_floor)
     assert failure.startswith(f"TensorFlow {oldest['tensorflow']} accepts keras from")
     assert len(supported_range.floor_failures(["absl-py"])) == 2
+
+
+def test_lstm_teach_metadata_in_the_current_folder_does_not_count_as_installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    """The test command's editable install leaves lstm_teach.egg-info in the checkout, where
+    CI then runs the supported-range check; the second environment must not see it."""
+    import venv
+
+    bare = tmp_path / "bare-venv"
+    venv.EnvBuilder(with_pip=False).create(bare)
+    checkout = tmp_path / "checkout"
+    (checkout / "lstm_teach.egg-info").mkdir(parents=True)
+    (checkout / "lstm_teach.egg-info" / "PKG-INFO").write_text(
+        "Metadata-Version: 2.1\nName: lstm-teach\nVersion: 0.1.0\n"
+    )
+    monkeypatch.chdir(checkout)
+    assert supported_range.installed_versions(supported_range.venv_python(bare)) == {
+        name: None for name in [*supported_range.TENSORFLOW_NAMES, "keras", "numpy", "lstm-teach"]
+    }

@@ -107,9 +107,7 @@ def declared_requirements(python: Path, distribution: str) -> list[str]:
         "import importlib.metadata as m, json\n"
         f"print(json.dumps(m.requires({distribution!r}) or []))"
     )
-    result = subprocess.run([str(python), "-c", code], capture_output=True, text=True,
-                            check=True, env=clean_environment())
-    return json.loads(result.stdout)
+    return json.loads(run_in(python, "-c", code).stdout)
 
 
 def cell_failures(notebook: nbformat.NotebookNode) -> list[str]:
@@ -179,7 +177,7 @@ def build_environment(location: Path, requirements: list[str]) -> Path:
 def pip(python: Path, *arguments: str) -> None:
     subprocess.run(
         [str(python), "-m", "pip", "--disable-pip-version-check", "--quiet", *arguments],
-        check=True, env=clean_environment(),
+        check=True, env=clean_environment(), cwd=python.parent,
     )
 
 
@@ -195,9 +193,16 @@ def installed_versions(python: Path) -> dict[str, str | None]:
         "        return None\n"
         f"print(json.dumps({{name: version(name) for name in {names!r}}}))"
     )
-    result = subprocess.run([str(python), "-c", code], capture_output=True, text=True,
-                            check=True, env=clean_environment())
-    return json.loads(result.stdout)
+    return json.loads(run_in(python, "-c", code).stdout)
+
+
+def run_in(python: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
+    """Run the second environment's Python in its own folder, not in the checkout: a
+    `python -c` puts the current folder first on sys.path, and the checkout's
+    lstm_teach.egg-info (left by the test command's editable install) would make
+    lstm-teach look installed there."""
+    return subprocess.run([str(python), *arguments], capture_output=True, text=True,
+                          check=True, env=clean_environment(), cwd=python.parent)
 
 
 def clean_environment() -> dict[str, str]:
