@@ -31,7 +31,7 @@ from lstm_teach.counting import (
     formula,
     param_table,
 )
-from lstm_teach.formatting import signed, vector
+from lstm_teach.formatting import below, signed, vector
 from lstm_teach.reference import GateStep, LSTMResult, Step, lstm_forward, sigmoid
 
 _LAZY = {
@@ -58,6 +58,7 @@ _LAZY = {
 }
 
 __all__ = [
+    "below",
     "CELLS",
     "CELL_KINDS",
     "CONVENTIONS",

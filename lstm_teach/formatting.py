@@ -8,6 +8,8 @@ float32 Keras and float64 NumPy agree on (4 decimals) and a tiny negative such a
 ('+0.1235', '+0.0000', '-0.5000')
 >>> vector([0.5, -0.25])
 '[+0.5000, -0.2500]'
+>>> below(2.9e-08), below(3.5e-08), below(0.002)
+('below 1e-6', 'below 1e-6', '0.002 (not below 1e-6)')
 """
 
 from __future__ import annotations
@@ -40,3 +42,21 @@ def vector(values: Iterable[float], digits: int = 4) -> str:
     flat = np.asarray(list(values) if not isinstance(values, np.ndarray) else values,
                       dtype=float).ravel()
     return "[" + ", ".join(signed(value, digits) for value in flat) + "]"
+
+
+def below(difference: float, bound: float = 1e-6) -> str:
+    """How far two results differ, said so that every machine prints the same text.
+
+    The last digits of a round-off (2.9e-08 on one CPU, 3.5e-08 on another) depend on
+    the processor, so a difference under `bound` prints only as "below <bound>"; a larger
+    one is a real disagreement and prints with one significant digit.
+    """
+    size = abs(_number("difference", difference))
+    limit = _number("bound", bound)
+    if not limit > 0:
+        raise ValueError(f"bound must be a positive number, got {bound!r}")
+    mantissa, exponent = f"{limit:.0e}".split("e")
+    written = f"{mantissa}e{int(exponent)}"
+    if size < limit:
+        return f"below {written}"
+    return f"{size:.1g} (not below {written})"
