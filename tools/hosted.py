@@ -34,7 +34,8 @@ NOTEBOOKS = ROOT / "notebooks"
 README = ROOT / "README.md"
 
 COLAB_LINK = re.compile(
-    r"https://colab\.research\.google\.com/github/[^\s)]+?/notebooks/(\d\d_\w+\.ipynb)"
+    r"https://colab\.research\.google\.com/github/[^\s)]+?/notebooks/"
+    r"((?:reference/)?\d\d_\w+\.ipynb)"
 )
 #: A row of notebook 00's map, "| **NN · title** | ... | open online |"; group 2 is NN and
 #: group 3 the last cell, a Colab link or NOT_YET.
@@ -77,12 +78,15 @@ check_setup()'''
 
 
 def notebook_paths() -> list[Path]:
-    """The course's notebooks in reading order."""
-    return sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb"))
+    """The course's notebooks in reading order, core then reference shelf (tools/notebooks.py)."""
+    from tools import notebooks
+
+    return notebooks.paths(ROOT)
 
 
 def colab_url(notebook: str, repository: str = REPOSITORY, branch: str = BRANCH) -> str:
-    """The address that opens notebooks/<notebook> of the repository in Google Colab."""
+    """The address that opens notebooks/<notebook> of the repository in Google Colab
+    (<notebook> is a path under notebooks/, e.g. reference/10_history_and_porting.ipynb)."""
     return f"https://colab.research.google.com/github/{repository}/blob/{branch}/notebooks/{notebook}"
 
 
@@ -106,7 +110,7 @@ def fill_map(text: str, names: list[str]) -> str:
     notebook in `names` whose file name starts with NN_, or NOT_YET when there is none."""
 
     def open_online(row: re.Match[str]) -> str:
-        found = [name for name in names if name.startswith(f"{row.group(2)}_")]
+        found = [name for name in names if name.split("/")[-1].startswith(f"{row.group(2)}_")]
         cell = f"[Open in Colab]({colab_url(found[0])})" if found else NOT_YET
         return f"{row.group(1)}{cell}{row.group(4)}"
 
@@ -167,7 +171,7 @@ def rewrite_notebook(notebook: dict, names: list[str] | None = None) -> dict:
     notebooks in notebooks/) and marking the rows without a file NOT_YET.
     """
     if names is None:
-        names = [path.name for path in notebook_paths()]
+        names = [path.relative_to(NOTEBOOKS).as_posix() for path in notebook_paths()]
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
     first_line = SETUP_CELL.splitlines()[0]
     if code and _source(code[0]).startswith(first_line):
