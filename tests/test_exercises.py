@@ -26,6 +26,7 @@ from IPython.lib.pretty import pretty
 
 import lstm_teach as lt
 from lstm_teach import exercises as ex
+from tools import notebooks as registry
 
 sizes = st.integers(min_value=1, max_value=40)
 
@@ -916,7 +917,7 @@ def test_stack_and_units_match_real_keras_layers():
 # ---------------------------------------------------------------- challenges in the notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = registry.paths(ROOT)
 CHECKER_NAMES = {checker.__name__ for checker in ex.CHECKERS}
 _to_python = TransformerManager().transform_cell  # IPython's %magics become plain calls
 

@@ -14,15 +14,16 @@ import nbformat
 import pytest
 
 from tools import handouts
+from tools import notebooks as registry
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = registry.paths(ROOT)
 LATEX_COMMAND = re.compile(r"\\(?:sigma|tanh|odot|tilde|big|ast)\b")
 
 
 @pytest.fixture(scope="module")
 def equations_html() -> str:
-    return handouts.notebook_html(ROOT / "notebooks" / "05_other_cells.ipynb")
+    return handouts.notebook_html(registry.present("reference/11_other_cells.ipynb"))
 
 
 def test_the_equations_notebook_prints_mathml_not_latex(equations_html: str) -> None:
