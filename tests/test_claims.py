@@ -309,4 +309,5 @@ def test_every_notebook_link_in_the_core_resolves(notebook: Path) -> None:
             relative = file.relative_to((ROOT / "notebooks").resolve()).as_posix()
             listed = registry.find(relative)
             if anchor and listed.file(ROOT).exists():
-                assert anchor[1:] in anchors(file), f"{notebook.name} → {relative}{anchor}: no such anchor"
+                assert anchor[1:] in anchors(file), \
+                    f"{notebook.name} → {relative}{anchor}: no such anchor"

@@ -65,7 +65,7 @@ def test_the_reading_time_formula(tmp_path: Path, parts: dict, expected: float) 
 
 def test_the_core_fits_an_afternoon_and_00_is_short() -> None:
     taken = {path.name: registry.minutes(path) for path in registry.paths(part="core")}
-    assert [notebook.path for notebook in registry.CORE] == list(taken), "a core notebook is missing"
+    assert [notebook.path for notebook in registry.CORE] == list(taken), "a core notebook is gone"
     assert sum(taken.values()) <= registry.CORE_BUDGET_MINUTES, taken
     assert taken[START_HERE.name] <= registry.START_BUDGET_MINUTES, taken[START_HERE.name]
 
@@ -159,3 +159,27 @@ def test_each_core_notebook_points_outward(path: Path) -> None:
     last = [source(cell) for cell in cells(path) if cell["cell_type"] == "markdown"][-1]
     outside = set(re.findall(r"\]\((https?://[^)\s]+)\)", last))
     assert 2 <= len(outside) <= 4, outside
+
+
+@pytest.mark.parametrize("path", registry.paths(part="core"), ids=lambda path: path.name)
+def test_folded_solutions_are_tagged_for_the_handouts(path: Path) -> None:
+    """A Markdown cell that holds a folded <details> solution is tagged `solution` (printed
+    open in the solutions sheet, left out of the student edition), and only those."""
+    for cell in cells(path):
+        tags = cell["metadata"].get("tags", [])
+        folded = cell["cell_type"] == "markdown" and "<details>" in source(cell)
+        assert folded == ("solution" in tags), source(cell)[:60]
+
+
+@pytest.mark.parametrize("path", registry.paths(part="core"), ids=lambda path: path.name)
+def test_cells_that_print_an_answer_follow_its_challenge(path: Path) -> None:
+    """A code cell tagged `answer` comes after an `answer = None` challenge, after its folded
+    solution, so the student edition can leave it out without losing the question."""
+    seen_challenge = seen_solution = False
+    for cell in cells(path):
+        tags = cell["metadata"].get("tags", [])
+        seen_challenge |= cell["cell_type"] == "code" and "answer = None" in source(cell)
+        seen_solution |= "solution" in tags
+        if "answer" in tags:
+            assert cell["cell_type"] == "code" and seen_challenge and seen_solution, \
+                source(cell)[:60]

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -76,7 +77,7 @@ CORE: tuple[Notebook, ...] = (
              "every step of a sequence reproduced in NumPy, what Keras returns, the gates and C "
              "over time, a joint LSTM against one LSTM per feature, trained"),
     Notebook("05_exercises.ipynb", "exercises", "core",
-             "eight questions to predict first (counts, shapes, a summary, a gate, the source's "
+             "seven questions to predict first (counts, shapes, a summary, a gate, the source's "
              "wrong sentence), checked by code that names the usual slips",
              replaces=("06_exercises.ipynb",)),
 )
@@ -155,29 +156,51 @@ def relative(path: Path, root: Path = ROOT) -> str:
 WORD = re.compile(r"\w+")
 
 
+def _cell_minutes(cell: dict) -> float:
+    """One cell's share of the formula."""
+    source = "".join(cell["source"])
+    if cell["cell_type"] == "markdown":
+        return len(WORD.findall(source)) / 180
+    if cell["cell_type"] != "code":
+        return 0.0
+    code = sum(1 for line in source.splitlines()
+               if line.strip() and not line.strip().startswith("#"))
+    shown = pictures = 0
+    for output in cell.get("outputs", []):
+        data = output.get("data", {})
+        if "image/png" in data or "image/svg+xml" in data:
+            pictures += 1
+        elif output.get("output_type") == "stream":
+            shown += len("".join(output["text"]).splitlines())
+        elif "text/plain" in data:
+            shown += len("".join(data["text/plain"]).splitlines())
+    return code / 8 + shown / 30 + pictures * 0.5
+
+
 def minutes(path: Path) -> float:
     """Minutes a learner needs for the notebook, by the course's one fixed formula: prose
     words / 180 + code lines / 8 + text output lines / 30 + 0.5 per picture. Code lines are
     non-blank lines not starting with #; output lines count stream and text/plain outputs
     that show no picture."""
     notebook = json.loads(path.read_text(encoding="utf-8"))
-    words = code = shown = pictures = 0
+    return sum(_cell_minutes(cell) for cell in notebook["cells"])
+
+
+def sections(path: Path) -> dict[str, float]:
+    """Minutes by the same formula for each section of the notebook: "opening" (title and
+    set-up), then one per level-2 heading ("## …"), each from the cell that holds the heading
+    to the cell before the next one. Workshop plans quote these."""
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    found = {"opening": 0.0}
+    current = "opening"
     for cell in notebook["cells"]:
-        source = "".join(cell["source"])
         if cell["cell_type"] == "markdown":
-            words += len(WORD.findall(source))
-        elif cell["cell_type"] == "code":
-            code += sum(1 for line in source.splitlines()
-                        if line.strip() and not line.strip().startswith("#"))
-            for output in cell.get("outputs", []):
-                data = output.get("data", {})
-                if "image/png" in data or "image/svg+xml" in data:
-                    pictures += 1
-                elif output.get("output_type") == "stream":
-                    shown += len("".join(output["text"]).splitlines())
-                elif "text/plain" in data:
-                    shown += len("".join(data["text/plain"]).splitlines())
-    return words / 180 + code / 8 + shown / 30 + pictures * 0.5
+            headings = re.findall(r"^## (.+)$", "".join(cell["source"]), flags=re.MULTILINE)
+            if headings:
+                current = headings[0].strip()
+                found.setdefault(current, 0.0)
+        found[current] += _cell_minutes(cell)
+    return found
 
 
 # --- the map in notebook 00 and the README's notebook table --------------------------------
@@ -282,8 +305,6 @@ def write(root: Path = ROOT) -> None:
 
 
 def main() -> None:
-    import sys
-
     if sys.argv[1:] == ["--write"]:
         write()
         print("wrote the map in 00, the stated minutes and the README's notebook tables",
