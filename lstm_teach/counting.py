@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
+import numpy as np
+
 from lstm_teach import _checks
 
 
@@ -124,8 +126,87 @@ class LayerSpec:
         for name, value in checked.items():  # NumPy ints and bools become plain ones
             object.__setattr__(self, name, value)
 
+    @classmethod
+    def from_weights(
+        cls, kernel: object, recurrent_kernel: object, bias: object, *, cell: str = "lstm",
+    ) -> LayerSpec:
+        """The layer whose weights these are, in Keras' layout, each shape checked against
+        the others: the one place the package reads units and features off arrays.
+
+        >>> layer = LayerSpec.from_weights([[0.0] * 8] * 3, [[0.0] * 8] * 2, None)
+        >>> layer.units, layer.features, layer.use_bias
+        (2, 3, False)
+
+        Parameters
+        ----------
+        kernel : array_like
+            (features, paths·units), as ``layer.get_weights()[0]``.
+        recurrent_kernel : array_like
+            (units, paths·units).
+        bias : array_like or None
+            (paths·units,), or (2, 3·units) for a GRU with reset_after=True; None for a
+            layer built with use_bias=False.
+        cell : str
+            "lstm" (4 paths), "gru" (3) or "simple_rnn" (1).
+
+        Returns
+        -------
+        LayerSpec
+            units, features and use_bias read from the shapes (reset_after from the
+            bias's shape for a GRU).
+
+        Raises
+        ------
+        TypeError
+            If an array holds no real numbers.
+        ValueError
+            If a shape does not fit the others, or an array holds NaN or infinity.
+        """
+        cell = _checks.choice("cell", cell, CELLS)
+        paths = CELL_KINDS[cell].paths
+        blocks = f"{paths}·units" if paths > 1 else "units"
+        kernel = _checks.number_array("kernel", kernel, 2, f"(features, {blocks})")
+        features, width = kernel.shape
+        if features == 0 or width == 0 or width % paths:
+            raise ValueError(
+                f"kernel must have shape (features, {blocks}) with features >= 1 and "
+                f"units >= 1, got {kernel.shape}"
+            )
+        units = width // paths
+        recurrent_kernel = _checks.number_array(
+            "recurrent_kernel", recurrent_kernel, 2, f"(units, {blocks})"
+        )
+        _checks.shape_is("recurrent_kernel", recurrent_kernel, (units, width),
+                         f"(units, {blocks}), matching kernel")
+        # A GRU's bias is (2, 3·units) with reset_after=True, (3·units,) without.
+        two_rows = cell == "gru" and bias is not None and np.ndim(bias) == 2
+        if bias is not None:
+            expected = (2, width) if two_rows else (width,)
+            meaning = f"(2, {blocks})" if two_rows else f"({blocks},)"
+            bias = _checks.number_array("bias", bias, len(expected), meaning)
+            _checks.shape_is("bias", bias, expected, f"{meaning}, matching kernel")
+        reset_after = cell != "gru" or bias is None or two_rows
+        return cls(units, features, cell, use_bias=bias is not None, reset_after=reset_after)
+
     def replace(self, **changes: object) -> LayerSpec:
-        """The same layer with some settings changed (checked again)."""
+        """The same layer with some settings changed (checked again).
+
+        Parameters
+        ----------
+        **changes
+            New values for any of units, features, cell, use_bias, convention,
+            reset_after.
+
+        Returns
+        -------
+        LayerSpec
+            A new spec; this one is unchanged (specs are frozen).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If a new value is refused, as when creating a LayerSpec.
+        """
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     @property
