@@ -116,11 +116,7 @@ class DiagramFigure(Figure):
         dict[str, object], dict[str, object]
     ]:
         png = figure_png(self, dpi=NOTEBOOK_DPI, density=NOTEBOOK_DENSITY, compress_level=9)
-        width, height = png_size(png)
-        data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": repr(self)}
-        size = {"width": round(width / NOTEBOOK_DENSITY),
-                "height": round(height / NOTEBOOK_DENSITY)}
-        return data, {"image/png": size}
+        return png_bundle(png, repr(self), NOTEBOOK_DENSITY)
 
     def __repr__(self) -> str:
         if self.description:
@@ -135,6 +131,38 @@ def png_size(png: bytes) -> tuple[int, int]:
     if png[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("png must be PNG bytes (they start with the PNG signature)")
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+
+
+def png_bundle(png: bytes, text: str, density: float) -> tuple[
+    dict[str, object], dict[str, object]
+]:
+    """A notebook display bundle of a PNG: the picture, its text form, and the size to
+    show it at. The one place a PNG becomes base64.
+
+    Parameters
+    ----------
+    png : bytes
+        The picture, drawn at `density` times the pixels it is shown at.
+    text : str
+        Its text/plain form: what viewers without images (and nbval) show.
+    density : float
+        Pixels per displayed pixel (2 for HiDPI screens and projectors).
+
+    Returns
+    -------
+    tuple of dict
+        The data ({"image/png": base64 text, "text/plain": text}) and the metadata
+        ({"image/png": {"width": …, "height": …}}) of IPython's _repr_mimebundle_.
+
+    Raises
+    ------
+    ValueError
+        If png is not PNG bytes.
+    """
+    width, height = png_size(png)
+    size = {"width": round(width / density), "height": round(height / density)}
+    return ({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
+            {"image/png": size})
 
 
 def new_figure(width: float, height: float, **options: object) -> DiagramFigure:
@@ -160,8 +188,16 @@ def blank_figure(width: float, height: float) -> tuple[Figure, Axes]:
     return figure, axes
 
 
-class Picture:
-    """A blank figure in points, the lettering its labels share, and drawing helpers."""
+class Diagram:
+    """Base class of every diagram: a blank figure in points, the lettering its labels
+    share, and drawing helpers. Each subclass draws once and changes its artists in
+    `update`.
+
+    Parameters
+    ----------
+    width, height : float
+        The figure's size in inches.
+    """
 
     def __init__(self, width: float, height: float) -> None:
         self.figure, self._axes = blank_figure(width, height)

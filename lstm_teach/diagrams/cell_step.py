@@ -22,7 +22,7 @@ from lstm_teach.diagrams.canvas import (
     GATE_NAMES,
     INK,
     MUTED,
-    Picture,
+    Diagram,
     shape_text,
     tint,
     value_text,
@@ -115,7 +115,7 @@ class _InputLines:
             label.set_alignment("left", "center", self._fit(label, 8.0, _LEFT_ROOM))
 
 
-class CellDiagram(Picture):
+class CellDiagram(Diagram):
     """One LSTM step as the classic cell picture, with shapes and optional numbers.
 
     x_t (one line per feature) and h_{t-1} (one line per unit) reach every gate box; the

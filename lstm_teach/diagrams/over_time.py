@@ -20,7 +20,7 @@ from lstm_teach.diagrams.canvas import (
     INK,
     MUTED,
     TIMESTEP_LIMIT,
-    Picture,
+    Diagram,
     bounded_int,
     value_text,
 )
@@ -96,7 +96,7 @@ def _nice_limit(largest: float) -> float:
     return float(10.0 * scale)
 
 
-class GatesOverTime(Picture):
+class GatesOverTime(Diagram):
     """Gate activations and the cell state of one unit across the steps of a sequence.
 
     The top panel holds the four paths i, f, c (the candidate g) and o, the bottom panel

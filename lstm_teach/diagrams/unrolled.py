@@ -20,7 +20,7 @@ from lstm_teach.diagrams.canvas import (
     INK,
     MUTED,
     TIMESTEP_LIMIT,
-    Picture,
+    Diagram,
     bounded_int,
     subscript,
     tint,
@@ -46,7 +46,7 @@ _START_STATE = MappingProxyType({
 })
 
 
-class UnrolledView(Picture):
+class UnrolledView(Diagram):
     """The same recurrent cell drawn once per timestep, all sharing one set of weights.
 
     Shows the state passed from step to step (h and C for an LSTM, h alone for a GRU or

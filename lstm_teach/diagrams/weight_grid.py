@@ -27,7 +27,7 @@ from lstm_teach.diagrams.canvas import (
     INK,
     LETTER_COLOURS,
     MUTED,
-    Picture,
+    Diagram,
     bounded_int,
 )
 from lstm_teach.diagrams.lettering import Lettering
@@ -180,7 +180,7 @@ def _input_names(symbol: str, count: int, size: float) -> tuple[str, float]:
     return "\n".join(names), font
 
 
-class WeightGrid(Picture):
+class WeightGrid(Diagram):
     """Every parameter of one recurrent layer as a square, grouped by weight and gate.
 
     Built once for settings up to max_units and max_features; `update` redraws in place.
