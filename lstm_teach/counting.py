@@ -35,8 +35,20 @@ from lstm_teach import _checks
 class CellKind:
     """What the package knows about one kind of recurrent cell, defined once.
 
-    `gates` lists the paths in the order Keras lays out their column blocks;
-    `gate_names` says what each letter stands for; `title` is also the Keras class name.
+    Parameters
+    ----------
+    name : str
+        The name used in arguments: "lstm", "gru", "simple_rnn".
+    title : str
+        The Keras class name: "LSTM", "GRU", "SimpleRNN".
+    gates : tuple of str
+        The paths' letters, in the order Keras lays out their column blocks.
+    gate_names : tuple of str
+        What each letter stands for.
+    torch_class : str
+        PyTorch's class of the same cell, e.g. "nn.LSTM".
+    article : str
+        "A" or "An", for sentences about the cell.
     """
 
     name: str
@@ -76,7 +88,19 @@ GATES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 
 @dataclass(frozen=True)
 class ParamRow:
-    """One weight tensor of a layer: its name, shape, size and where the size comes from."""
+    """One weight tensor of a layer: its name, shape, size and where the size comes from.
+
+    Parameters
+    ----------
+    name : str
+        The weight's name in its framework, e.g. "kernel" or "weight_ih_l0".
+    shape : tuple of int
+        Its shape.
+    count : int
+        How many numbers it holds.
+    arithmetic : str
+        Where the count comes from, e.g. "features × 4·units = 2 × 4".
+    """
 
     name: str
     shape: tuple[int, ...]
@@ -95,6 +119,29 @@ class LayerSpec:
     [(3, 8), (2, 8), (8,)]
     >>> layer.replace(convention="pytorch").count   # a second bias vector: 4·2 more
     56
+
+    Parameters
+    ----------
+    units : int
+        Units of the layer (the width of h), 1 or more.
+    features : int
+        Numbers per timestep in its input, 1 or more.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias (Keras' default True).
+    convention : str
+        "keras" (Keras' names and layout) or "pytorch" (torch.nn's, two bias vectors).
+    reset_after : bool
+        GRU in Keras only: True (the default) keeps a (2, 3·units) bias.
+
+    Raises
+    ------
+    TypeError
+        If a size is not a whole number or a flag not True or False.
+    ValueError
+        If a size is below 1, cell or convention unknown, or reset_after=False given
+        where it does not apply.
     """
 
     units: int
@@ -307,7 +354,13 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class ParamTable:
-    """Every weight tensor of one layer, then the total; prints as a table."""
+    """Every weight tensor of one layer, then the total; prints as a table.
+
+    Parameters
+    ----------
+    layer : LayerSpec
+        The layer to list.
+    """
 
     layer: LayerSpec
 
@@ -381,6 +434,31 @@ def param_table(
     >>> table = param_table(1, 1)
     >>> [(row.name, row.shape, row.count) for row in table.rows], table.total
     ([('kernel', (1, 4), 4), ('recurrent_kernel', (1, 4), 4), ('bias', (4,), 4)], 12)
+
+    Parameters
+    ----------
+    units : int
+        Units of the layer, 1 or more.
+    features : int
+        Numbers per timestep in its input, 1 or more.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+    convention : str
+        "keras" or "pytorch" (which keeps a second bias vector).
+    reset_after : bool
+        GRU in Keras only: True (the default) keeps a (2, 3·units) bias.
+
+    Returns
+    -------
+    ParamTable
+        The rows and total; printing it (or ending a cell with it) shows the table.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is refused, as LayerSpec refuses it.
     """
     return LayerSpec(units, features, cell, use_bias, convention, reset_after).table
 
@@ -406,6 +484,31 @@ def count_params(
     9
     >>> count_params(1, 1, convention="pytorch")   # PyTorch keeps two bias vectors
     16
+
+    Parameters
+    ----------
+    units : int
+        Units of the layer, 1 or more.
+    features : int
+        Numbers per timestep in its input, 1 or more.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+    convention : str
+        "keras" or "pytorch" (which keeps a second bias vector).
+    reset_after : bool
+        GRU in Keras only: True (the default) keeps a (2, 3·units) bias.
+
+    Returns
+    -------
+    int
+        The number of trainable parameters, exact at any size.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is refused, as LayerSpec refuses it.
     """
     return LayerSpec(units, features, cell, use_bias, convention, reset_after).count
 
@@ -423,5 +526,30 @@ def formula(
 
     >>> formula(1, 2)
     '4·(features·units + units·units + units) = 4·(2·1 + 1·1 + 1) = 16'
+
+    Parameters
+    ----------
+    units : int
+        Units of the layer, 1 or more.
+    features : int
+        Numbers per timestep in its input, 1 or more.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+    convention : str
+        "keras" or "pytorch" (which keeps a second bias vector).
+    reset_after : bool
+        GRU in Keras only: True (the default) keeps a (2, 3·units) bias.
+
+    Returns
+    -------
+    str
+        Symbols, then numbers, then the count.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is refused, as LayerSpec refuses it.
     """
     return LayerSpec(units, features, cell, use_bias, convention, reset_after).formula

@@ -38,7 +38,15 @@ LSTM_GATES = GATES["lstm"]
 
 @dataclass(frozen=True)
 class GateStep:
-    """One gate at one timestep: its pre-activation z and its activation."""
+    """One gate at one timestep: its pre-activation z and its activation.
+
+    Parameters
+    ----------
+    pre_activation : numpy.ndarray
+        z, (batch, units).
+    activation : numpy.ndarray
+        sigmoid(z) for i, f, o; tanh(z) for the candidate c.
+    """
 
     pre_activation: np.ndarray
     activation: np.ndarray
@@ -46,7 +54,19 @@ class GateStep:
 
 @dataclass(frozen=True)
 class Step:
-    """Everything the cell computed at one timestep, for teaching and plotting."""
+    """Everything the cell computed at one timestep, for teaching and plotting.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        The input at this step, (batch, features).
+    h_prev, c_prev : numpy.ndarray
+        The states before it, (batch, units) each.
+    gates : dict of str to GateStep
+        Each path "i", "f", "c", "o".
+    c, h : numpy.ndarray
+        The states after it, (batch, units) each.
+    """
 
     x: np.ndarray
     h_prev: np.ndarray
@@ -58,7 +78,17 @@ class Step:
 
 @dataclass(frozen=True)
 class LSTMResult:
-    """Output of lstm_forward: all hidden states, the final h and c, and the trace."""
+    """Output of lstm_forward: all hidden states, the final h and c, and the trace.
+
+    Parameters
+    ----------
+    sequences : numpy.ndarray
+        h at every step, (batch, timesteps, units).
+    h, c : numpy.ndarray
+        The final states, (batch, units) each.
+    trace : tuple of Step or None
+        Every step's gates, with trace=True.
+    """
 
     sequences: np.ndarray
     h: np.ndarray

@@ -106,6 +106,16 @@ class GatesOverTime(Diagram):
 
     Only the marker changes while stepping through time; it is drawn as animated
     artists, so figure_png redraws just the marker over a kept picture of the rest.
+
+    Parameters
+    ----------
+    max_timesteps : int
+        The longest trace it will draw, 1 to 20.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If max_timesteps is not a whole number from 1 to 20.
     """
 
     def __init__(self, max_timesteps: int = TIMESTEP_LIMIT) -> None:
@@ -200,6 +210,23 @@ class GatesOverTime(Diagram):
         """Draw the trace of lstm_forward(..., trace=True) for one unit of sample 0.
 
         steps is that result or its .trace; at (1 … timesteps, or None) marks one step.
+
+        Parameters
+        ----------
+        steps : LSTMResult or tuple of Step
+            lstm_forward(..., trace=True) or its .trace, at most max_timesteps steps.
+        unit : int
+            Which unit to draw, from 0.
+        at : int or None
+            The step to mark, from 1, or None.
+
+        Raises
+        ------
+        TypeError
+            If steps holds no trace of Steps, or unit or at is not a whole number.
+        ValueError
+            If the trace is empty or too long, its arrays do not match, or unit or at is out
+            of range.
         """
         steps = _trace_steps(steps)
         if len(steps) > self.max_timesteps:
@@ -251,7 +278,20 @@ class GatesOverTime(Diagram):
         return bottom + (np.asarray(values) + limit) / (2 * limit) * (top - bottom)
 
     def mark(self, at: int | None) -> None:
-        """Highlight timestep `at` (1 … timesteps) and show its values; None clears it."""
+        """Highlight timestep `at` (1 … timesteps) and show its values; None clears it.
+
+        Parameters
+        ----------
+        at : int or None
+            From 1 to the number of steps drawn, or None.
+
+        Raises
+        ------
+        TypeError
+            If at is not a whole number or None.
+        ValueError
+            If it is out of range.
+        """
         timesteps = len(self.steps)
         if at is not None:
             if isinstance(at, bool) or not isinstance(at, int | np.integer):
@@ -279,7 +319,13 @@ class GatesOverTime(Diagram):
 
 
     def describe(self) -> str:
-        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        """What the picture shows, in words and numbers, for a screen reader or alt text.
+
+        Returns
+        -------
+        str
+            One paragraph, also the figure's `description`.
+        """
         if not self.steps:
             return "Line chart of an LSTM's gates over time: nothing drawn yet."
         timesteps = len(self.steps)
@@ -304,6 +350,25 @@ def gates_over_time_figure(steps: object, unit: int = 0, *, at: int | None = Non
 
     steps is lstm_forward(x, ..., trace=True) or its .trace (sample 0 is drawn); unit
     picks the unit; at (1 … timesteps) highlights one step and lists its values.
+
+    Parameters
+    ----------
+    steps : LSTMResult or tuple of Step
+        lstm_forward(..., trace=True) or its .trace, 1 to 20 steps.
+    unit : int
+        Which unit to draw, from 0.
+    at : int or None
+        The step to mark, from 1, or None.
+
+    Returns
+    -------
+    DiagramFigure
+        The two panels; its `description` lists every value.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As GatesOverTime.update raises them.
     """
     timesteps = len(_trace_steps(steps))
     limit = bounded_int("timesteps", timesteps, TIMESTEP_LIMIT, _WHY_LIMIT)

@@ -193,6 +193,36 @@ def diagnose_gate(
 
     >>> diagnose_gate(0.5, "f", [0.0], [0.0], np.zeros((1, 4)), np.zeros((1, 4))).correct
     True
+
+    Parameters
+    ----------
+    answer : float or None
+        The learner's value; None before they answer.
+    gate : str
+        "i", "f", "c" (the candidate) or "o".
+    x : array_like
+        The input at this step, (features,).
+    h_prev : array_like
+        The previous output, (units,).
+    kernel, recurrent_kernel : array_like
+        (features, 4·units) and (units, 4·units), as Keras keeps them.
+    bias : array_like or None
+        (4·units,), or None for use_bias=False.
+    unit : int
+        Which unit, from 0.
+
+    Returns
+    -------
+    Feedback
+        Right or not (within TOLERANCE), the slip it matches, and the working.
+
+    Raises
+    ------
+    TypeError
+        If the answer is not a number, or an array holds no real numbers.
+    ValueError
+        If a shape does not fit the others, a value is NaN or infinite, the unit is out
+        of range, or the pre-activations overflow float64 (as lstm_forward refuses them).
     """
     gate = _checks.choice("gate", gate, LSTM_GATES)
     layer, *arrays = _gate_arrays(x, h_prev, kernel, recurrent_kernel, bias)

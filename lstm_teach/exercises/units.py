@@ -245,6 +245,34 @@ def diagnose_units(
 
     >>> diagnose_units(16, count=1280, features=3).correct
     True
+
+    Parameters
+    ----------
+    answer : int, float or None
+        The learner's units (an int is exact at any size; a decimal shows working);
+        None before they answer.
+    count : int
+        The layer's parameter count.
+    features : int
+        Numbers per timestep in its input.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+
+    Returns
+    -------
+    Feedback
+        Right or not, the slip (wrong formula) it matches, and the explanation.
+
+    Raises
+    ------
+    TypeError
+        If the answer or count is not a number of the right kind.
+    ValueError
+        If count is no such layer's count (the message names the cell and bias setting
+        it does fit, if any), or the answer is not positive, or a float too large to
+        hold a whole number exactly.
     """
     count = whole_number("count", count, "1280", minimum=1)
     layer = LayerSpec(1, features, cell=cell, use_bias=use_bias)

@@ -32,7 +32,12 @@ MAX_TIMESTEPS = 10
 
 
 class ParamExplorer(_Explorer):
-    """Controls for a recurrent layer's settings; shows its formula, table and diagrams."""
+    """Controls for a recurrent layer's settings; shows its formula, table and diagrams.
+
+    Controls set from code are checked by name: units and features from 1 to 8,
+    timesteps from 1 to 10, cell one of CELLS, convention "keras" or "pytorch", the
+    check boxes True or False.
+    """
 
     def __init__(self) -> None:
         self.units = IntSlider(
@@ -100,7 +105,13 @@ class ParamExplorer(_Explorer):
         self._finish()
 
     def settings(self) -> LayerSpec:
-        """The layer the controls describe."""
+        """The layer the controls describe.
+
+        Returns
+        -------
+        LayerSpec
+            reset_after is True wherever it does not apply (PyTorch, LSTM, SimpleRNN).
+        """
         return LayerSpec(
             units=self.units.value,
             features=self.features.value,
@@ -114,6 +125,13 @@ class ParamExplorer(_Explorer):
         return self.cell.value == "gru" and self.convention.value == "keras"
 
     def check_controls(self) -> None:
+        """Raise if the controls hold sizes the diagrams cannot show.
+
+        Raises
+        ------
+        TypeError, ValueError
+            Naming the sizes refused.
+        """
         layer = self.settings()
         if layer.units > self._grid.max_units or layer.features > self._grid.max_features:
             raise ValueError(
@@ -132,7 +150,13 @@ class ParamExplorer(_Explorer):
         return self.settings().replace(convention="keras")
 
     def refresh(self, change: object = None) -> None:
-        """Recompute every view from the controls; diagrams redraw only if their input changed."""
+        """Recompute every view from the controls; diagrams redraw only if their input changed.
+
+        Parameters
+        ----------
+        change : object
+            Ignored (an observe callback's argument).
+        """
         self.reset_after.disabled = not self._reset_after_applies()
         layer = self.settings()
         units, features, timesteps = layer.units, layer.features, self.timesteps.value
@@ -178,9 +202,24 @@ class ParamExplorer(_Explorer):
         return f"✘ Keras says {keras_count}, formula says {ours}"
 
     def figures(self) -> tuple[Figure, ...]:
+        """The weight grid and the unrolled view.
+
+        Returns
+        -------
+        tuple of Figure
+            Two figures.
+        """
         return self._grid.figure, self._unrolled.figure
 
     def state(self) -> str:
+        """One line: the layer's settings and its count.
+
+        Returns
+        -------
+        str
+            E.g. "param_explorer: lstm (keras), units=1, features=1, timesteps=1 → 12
+            parameters".
+        """
         layer = self.settings()
         return (
             f"param_explorer: {layer.cell} ({layer.convention}), "
