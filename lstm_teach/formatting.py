@@ -26,7 +26,10 @@ def _number(name: str, value: object) -> float:
     array = np.asarray(value, dtype=float)
     if array.size != 1:
         raise ValueError(f"{name} must be one number, got an array of shape {array.shape}")
-    return float(array.reshape(()))
+    number = float(array.reshape(()))
+    if np.isnan(number):
+        raise ValueError(f"{name} is NaN: whatever computed it went wrong before printing")
+    return number
 
 
 def signed(value: float, digits: int = 4) -> str:
@@ -49,7 +52,7 @@ def signed(value: float, digits: int = 4) -> str:
     TypeError
         If value is not a real number.
     ValueError
-        If it is an array of more than one number.
+        If it is NaN, or an array of more than one number.
     """
     number = _number("value", value)
     return f"{round(number, digits) + 0.0:+.{digits}f}"
@@ -74,6 +77,8 @@ def vector(values: Iterable[float], digits: int = 4) -> str:
     ------
     TypeError
         If values is a string or holds something other than numbers.
+    ValueError
+        If a value is NaN.
     """
     if isinstance(values, str | bytes):
         raise TypeError(f"values must be numbers, got {values!r}")
@@ -106,7 +111,7 @@ def below(difference: float, bound: float = 1e-6) -> str:
     TypeError
         If difference or bound is not a real number.
     ValueError
-        If bound is not positive.
+        If either is NaN, or bound is not positive.
     """
     size = abs(_number("difference", difference))
     limit = _number("bound", bound)

@@ -16,6 +16,7 @@ import contextlib
 import functools
 import gc
 import os
+import re
 import sys
 from types import ModuleType
 from typing import Any
@@ -41,6 +42,9 @@ RATE_ARGUMENTS = ("dropout", "recurrent_dropout")
 #: (benchmarks/build_cap.py measures it); beyond that a Binder kernel (2 GB) is at risk.
 #: Counting needs no built weights: lt.count_params and lt.keras_count go to any size.
 MAX_PARAMETERS = 10_000_000
+#: Number types a recurrent layer may compute in (dtype=...): its weights must be floats.
+FLOAT_DTYPES = ("float16", "bfloat16", "float32", "float64", "mixed_float16",
+                "mixed_bfloat16")
 #: The only Keras backend the course runs on: the one its install brings.
 BACKEND = "tensorflow"
 
@@ -134,6 +138,8 @@ def _checked_layer_kwargs(cell: str, layer_kwargs: dict[str, Any]) -> dict[str, 
             checked[name] = _checks.fraction(name, checked[name])
     if "reset_after" in checked and cell != "gru":
         raise ValueError(f"reset_after applies to cell='gru' only, not cell={cell!r}")
+    if isinstance(checked.get("dtype"), str):
+        checked["dtype"] = _checks.choice("dtype", checked["dtype"], FLOAT_DTYPES)
     return checked
 
 
@@ -555,9 +561,10 @@ def keras_output(model: Any, x: object) -> np.ndarray:
 
     Returns
     -------
-    numpy.ndarray
-        The model's output; x goes in as the model's number type (float32 unless the
-        model was built with dtype="float64").
+    numpy.ndarray or tuple of numpy.ndarray
+        The model's output, or one array per output for a model with several (an
+        LSTM with return_state=True returns the output, h and C); x goes in as the
+        model's number type (float32 unless the model was built with dtype="float64").
 
     Raises
     ------
@@ -593,13 +600,22 @@ def keras_output(model: Any, x: object) -> np.ndarray:
     try:
         output = model(x.astype(np.float64 if dtype == "float64" else np.float32),
                        training=False)
-    except tf.errors.InvalidArgumentError as error:
-        first = str(error).strip().splitlines()[0]
+    except (tf.errors.InvalidArgumentError, ValueError) as error:
         raise ValueError(
             f"x of shape {x.shape} does not fit the model (which takes "
-            f"{expected or 'an input it did not declare'}): {first}"
+            f"{expected or 'an input it did not declare'}): {_first_words(error)}"
         ) from None
+    if isinstance(output, list | tuple):
+        return tuple(k.ops.convert_to_numpy(part) for part in output)
     return k.ops.convert_to_numpy(output)
+
+
+def _first_words(error: Exception) -> str:
+    """The gist of a Keras or TensorFlow error: its first line with words, no colours."""
+    text = re.sub(r"\x1b\[[0-9;]*m", "", str(error))
+    lines = [line.strip() for line in text.splitlines()
+             if line.strip() and not line.startswith(("Exception encountered", "{{"))]
+    return lines[0] if lines else type(error).__name__
 
 
 @functools.lru_cache(maxsize=4)
