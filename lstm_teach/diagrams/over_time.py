@@ -146,6 +146,7 @@ class GatesOverTime(Diagram):
             artist.set_animated(True)
         self.steps: tuple[Step, ...] = ()
         self.unit = 0
+        self.units = 1
         self.at: int | None = None
         self.values: dict[str, np.ndarray] = {}
         self._scale: dict[str, tuple[float, float]] = {}
@@ -240,7 +241,7 @@ class GatesOverTime(Diagram):
         if not 0 <= unit < units:
             raise ValueError(f"unit must be from 0 to {units - 1} (the layer has {units} "
                              f"unit{'s' if units > 1 else ''}), got {unit}")
-        self.steps, self.unit = steps, int(unit)
+        self.steps, self.unit, self.units = steps, int(unit), units
         timesteps = len(steps)
         self.values = {gate: np.array([s.gates[gate].activation[0, unit] for s in steps])
                        for gate in LSTM_GATES}
@@ -329,7 +330,7 @@ class GatesOverTime(Diagram):
         if not self.steps:
             return "Line chart of an LSTM's gates over time: nothing drawn yet."
         timesteps = len(self.steps)
-        units = np.shape(self.steps[0].h)[1]
+        units = self.units
         which = f"unit {self.unit} of {units}" if units > 1 else "the only unit"
         series = "; ".join(
             f"{_SPOKEN[name]}: " + ", ".join(value_text(value) for value in self.values[name])
