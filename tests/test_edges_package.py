@@ -303,6 +303,14 @@ def test_keras_lstm_forward_leaves_the_callers_arrays_alone():
         np.testing.assert_array_equal(given, kept)
 
 
+@pytest.mark.parametrize("name", ["TIME_X", "TIME_KERNEL", "TIME_RECURRENT_KERNEL", "TIME_BIAS",
+                                  "STEPPER_KERNEL", "STEPPER_RECURRENT_KERNEL", "STEPPER_BIAS"])
+def test_the_explorers_example_values_cannot_be_changed_for_everyone(name):
+    values = getattr(lt.widgets, name)
+    with pytest.raises(ValueError, match="read-only"):
+        values[(0,) * values.ndim] = 42.0
+
+
 def test_replacing_an_explorer_control_is_refused():
     explorer = lt.param_explorer()
     refused(lambda: setattr(explorer, "units", 3), TypeError, r"set units.value = 3")

@@ -313,6 +313,25 @@ class Checkbox(_Checked, widgets.Checkbox):
 
 # ---------------------------------------------------------------- explorers
 
+def constant(array: object) -> np.ndarray:
+    """A read-only float64 array: an explorer's example values, which a learner's
+    `x = TIME_X; x[0] = …` must not change for every later explorer.
+
+    Parameters
+    ----------
+    array : array_like
+        The values.
+
+    Returns
+    -------
+    numpy.ndarray
+        A read-only copy.
+    """
+    values = np.array(array, dtype=np.float64)
+    values.setflags(write=False)
+    return values
+
+
 #: An explorer's weight argument that was left out, told apart from None (no bias).
 NOT_GIVEN: Any = object()
 

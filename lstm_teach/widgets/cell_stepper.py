@@ -22,14 +22,15 @@ from lstm_teach.widgets._base import (
     ToggleButtons,
     _Explorer,
     agreement_text,
+    constant,
     given_weights,
 )
 
 #: Weights of cell_stepper's layer (units=1), one column per path i, f, c, o. Row 0 is
 #: notebook 01's kernel; row 1 is used when a second feature is switched on.
-STEPPER_KERNEL = np.array([[1.0, 0.5, 2.0, -1.0], [-0.5, 1.0, 0.5, 0.75]])
-STEPPER_RECURRENT_KERNEL = np.array([[0.5, -0.5, 1.0, 0.25]])
-STEPPER_BIAS = np.array([0.0, 1.0, 0.0, 0.5])
+STEPPER_KERNEL = constant([[1.0, 0.5, 2.0, -1.0], [-0.5, 1.0, 0.5, 0.75]])
+STEPPER_RECURRENT_KERNEL = constant([[0.5, -0.5, 1.0, 0.25]])
+STEPPER_BIAS = constant([0.0, 1.0, 0.0, 0.5])
 
 
 class CellStepper(_Explorer):
@@ -79,7 +80,7 @@ class CellStepper(_Explorer):
         # Read-only copies: changing the caller's arrays, or these, cannot make the
         # picture and the Keras check disagree.
         self.kernel, self.recurrent_kernel, self.bias = (
-            None if array is None else _read_only(array)
+            None if array is None else constant(array)
             for array in (kernel, recurrent_kernel, bias)
         )
 
@@ -218,12 +219,6 @@ class CellStepper(_Explorer):
             f"h_t-1={signed(h0.item(), 1)}, C_t-1={signed(c0.item(), 1)} → "
             f"h_t={signed(self.step.h.item())}"
         )
-
-
-def _read_only(array: object) -> np.ndarray:
-    copy = np.array(array, dtype=np.float64)
-    copy.setflags(write=False)
-    return copy
 
 
 def cell_stepper(

@@ -22,21 +22,22 @@ from lstm_teach.widgets._base import (
     _Explorer,
     _pre,
     agreement_text,
+    constant,
     given_weights,
 )
 
 #: Notebook 04's sequence: one sample, six timesteps, two features. Feature 0 falls
 #: from +1 to −1; feature 1 switches on at every other step.
-TIME_X = np.array([[[1.0, 0.0], [0.6, 1.0], [0.2, 0.0], [-0.2, 1.0], [-0.6, 0.0],
+TIME_X = constant([[[1.0, 0.0], [0.6, 1.0], [0.2, 0.0], [-0.2, 1.0], [-0.6, 0.0],
                     [-1.0, 1.0]]])
 #: Notebook 04's weights for units=2, features=2 (np.random.default_rng(2), rounded),
 #: gate blocks i, f, c, o of two columns each; the f block of the bias is 1, as Keras
 #: starts it.
-TIME_KERNEL = np.array([[0.2, -0.4, -0.3, -2.0, 1.4, 0.9, -0.3, 0.6],
+TIME_KERNEL = constant([[0.2, -0.4, -0.3, -2.0, 1.4, 0.9, -0.3, 0.6],
                         [0.2, -0.4, 0.8, -0.2, -0.3, -0.6, 0.4, -0.1]])
-TIME_RECURRENT_KERNEL = np.array([[0.4, -0.5, 0.1, -0.7, 0.7, 0.2, 0.3, 0.3],
+TIME_RECURRENT_KERNEL = constant([[0.4, -0.5, 0.1, -0.7, 0.7, 0.2, 0.3, 0.3],
                                   [-0.8, 0.6, 1.6, -1.3, -1.4, -1.2, 0.7, 0.1]])
-TIME_BIAS = np.array([0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0])
+TIME_BIAS = constant([0.0, 0.0, 1.0, 1.0, 0.0, 0.0, 0.0, 0.0])
 #: Longest sequence time_stepper draws (one tick and one slider stop per step).
 MAX_STEPPED_TIMESTEPS = 20
 
