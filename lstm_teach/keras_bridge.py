@@ -34,6 +34,8 @@ FLAG_ARGUMENTS = (
     "use_bias", "return_sequences", "return_state", "go_backwards", "stateful", "unroll",
     "unit_forget_bias", "reset_after", "use_cudnn",
 )
+#: Flags that also take one word, Keras' own default: use_cudnn="auto".
+FLAG_WORDS = {"use_cudnn": "auto"}
 #: Layer arguments that are rates from 0 to below 1: Keras would clip 2.0 to 1.0.
 RATE_ARGUMENTS = ("dropout", "recurrent_dropout")
 #: Most parameters a layer built here may hold. Keras initialises a new layer's weights
@@ -131,7 +133,8 @@ def _checked_layer_kwargs(cell: str, layer_kwargs: dict[str, Any]) -> dict[str, 
                 "(they become keras.Input(shape=(timesteps, features)))"
             )
     for name in FLAG_ARGUMENTS:
-        if name in checked:
+        if name in checked and not (isinstance(checked[name], str)
+                                    and checked[name] == FLAG_WORDS.get(name)):
             checked[name] = _checks.flag(name, checked[name])
     for name in RATE_ARGUMENTS:
         if name in checked:

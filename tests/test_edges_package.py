@@ -371,6 +371,12 @@ def test_keras_output_returns_each_output_of_a_layer_with_states():
     np.testing.assert_allclose(c, ours.c, atol=1e-5)
 
 
+def test_use_cudnn_takes_keras_own_default_word_and_flags_only():
+    assert lt.build_lstm(2, 3, 2, use_cudnn="auto").count_params() == lt.count_params(2, 2)
+    assert lt.build_lstm(2, 3, 2, use_cudnn=False).count_params() == lt.count_params(2, 2)
+    refused(lambda: lt.build_lstm(2, 3, 2, use_cudnn="yes"), TypeError, "use_cudnn must be")
+
+
 def test_a_layer_dtype_that_is_not_a_float_is_refused_by_name():
     refused(lambda: lt.build_lstm(2, 3, 2, dtype="int32"), ValueError,
             "dtype must be one of 'float16'")
