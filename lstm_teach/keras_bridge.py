@@ -624,11 +624,12 @@ def _first_words(error: Exception) -> str:
 @functools.lru_cache(maxsize=4)
 def _weights_only_lstm(layer: LayerSpec) -> Any:
     """An LSTM layer for `layer`'s sizes that returns its sequence and final states, built
-    with zeros (its weights are written before every use), for any batch and length."""
+    with zeros (its weights are written before every use), for any batch and length, in
+    float32 whatever keras.config.floatx() says (Keras' default number type)."""
     built = keras().layers.LSTM(
         layer.units, use_bias=layer.use_bias, return_sequences=True, return_state=True,
         kernel_initializer="zeros", recurrent_initializer="zeros", bias_initializer="zeros",
-        unit_forget_bias=False, name="lstm",
+        unit_forget_bias=False, dtype="float32", name="lstm",
     )
     built.build((None, None, layer.features))
     return built
