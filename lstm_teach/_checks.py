@@ -55,6 +55,47 @@ def choice(name: str, value: object, accepted: Iterable[str]) -> str:
     return value
 
 
+def real_numbers(name: str, value: object, what: str = "") -> np.ndarray:
+    """Return value as NumPy sees it if it is made of real numbers, of any shape.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+        A number, a list or an array.
+    what : str
+        More about what is accepted, e.g. "shaped (batch, units)", for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``np.asarray(value)``, uncopied.
+
+    Raises
+    ------
+    TypeError
+        If value is None, a string, or holds bools (which NumPy would read as 1 and 0),
+        complex numbers or objects.
+    """
+    described = f" {what}" if what else ""
+    if value is None or isinstance(value, str | bytes):
+        raise TypeError(f"{name} must hold real numbers (ints or floats){described}, "
+                        f"got {value!r}")
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{name} must be an array of real numbers{described}") from error
+    if array.dtype == bool or not (
+        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
+    ):
+        raise TypeError(
+            f"{name} must hold real numbers (ints or floats){described}, "
+            f"got dtype {array.dtype}"
+        )
+    return array
+
+
 def number_array(name: str, value: object, ndim: int, meaning: str) -> np.ndarray:
     """Check that value is an array of finite real numbers of the given rank; return it as
     NumPy sees it, without copying or converting (see real_array for a float64 copy).
@@ -82,17 +123,7 @@ def number_array(name: str, value: object, ndim: int, meaning: str) -> np.ndarra
     ValueError
         If it has another number of dimensions, or holds NaN or infinity.
     """
-    try:
-        array = np.asarray(value)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be an array of real numbers shaped {meaning}") from error
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
-        raise TypeError(
-            f"{name} must hold real numbers (ints or floats) shaped {meaning}, "
-            f"got dtype {array.dtype}"
-        )
+    array = real_numbers(name, value, f"shaped {meaning}")
     if array.ndim != ndim:
         raise ValueError(
             f"{name} must have {ndim} dimension{'s' if ndim != 1 else ''} {meaning}, "

@@ -222,18 +222,9 @@ def sigmoid(z: object) -> np.ndarray:
         If z is not made of real numbers: True and False (which NumPy would read as 1
         and 0), None, strings, complex numbers.
     """
-    if z is None or isinstance(z, bool | str | bytes):
+    if isinstance(z, bool):
         raise TypeError(f"z must be a real number or an array of them, got {z!r}")
-    try:
-        array = np.asarray(z)
-    except (TypeError, ValueError) as error:
-        raise TypeError(f"z must be a real number or an array of them, got {z!r}") from error
-    if array.dtype == bool or not (
-        np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
-    ):
-        raise TypeError(
-            f"z must hold real numbers (ints or floats), got {z!r} of dtype {array.dtype}"
-        )
+    array = _checks.real_numbers("z", z)
     return np.exp(-np.logaddexp(0.0, -array.astype(np.float64)))
 
 

@@ -18,6 +18,7 @@ import sys
 
 import numpy as np
 import pytest
+from test_widgets import hand_states
 
 import lstm_teach as lt
 from lstm_teach import exercises as ex
@@ -36,16 +37,8 @@ def refused(call, error: type[Exception], words: str) -> str:
 
 def hand_lstm(x, kernel, recurrent, bias):
     """h at every step of sample 0, straight from the equations (independent of lstm_teach)."""
-    units = recurrent.shape[0]
-    bias = np.zeros(4 * units) if bias is None else bias
-    h, c, hs = np.zeros(units), np.zeros(units), []
-    for x_t in x[0]:
-        z = x_t @ kernel + h @ recurrent + bias
-        i, f, g, o = (z[k * units:(k + 1) * units] for k in range(4))
-        c = c / (1 + np.exp(-f)) + np.tanh(g) / (1 + np.exp(-i))
-        h = np.tanh(c) / (1 + np.exp(-o))
-        hs.append(h)
-    return np.array(hs)
+    return hand_states(np.asarray(x), np.asarray(kernel), np.asarray(recurrent),
+                       None if bias is None else np.asarray(bias))[1]
 
 
 # ---------------------------------------------------------------- issue 23, "Why"

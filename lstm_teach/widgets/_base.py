@@ -202,6 +202,10 @@ class _Checked:
 
     _ready = False
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        object.__setattr__(self, "_ready", True)  # from now on, values set are checked
+
     def _check(self, value: object) -> object:
         return value
 
@@ -217,9 +221,6 @@ class _Checked:
             label = getattr(self, "description", "") or type(self).__name__
             raise ValueError(f"{label}.{name} = {value!r} refused: {error}") from None
 
-    def _start_checking(self) -> None:
-        object.__setattr__(self, "_ready", True)
-
 
 def _whole(control: Any, value: object) -> int:
     accepted = f"a whole number from {control.min} to {control.max}"
@@ -233,10 +234,6 @@ def _whole(control: Any, value: object) -> int:
 class IntSlider(_Checked, widgets.IntSlider):
     """An IntSlider that refuses values beyond its range, or not whole, by its name."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._start_checking()
-
     def _check(self, value: object) -> int:
         return _whole(self, value)
 
@@ -244,20 +241,12 @@ class IntSlider(_Checked, widgets.IntSlider):
 class Play(_Checked, widgets.Play):
     """A Play widget that refuses values beyond its range, or not whole, by its name."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._start_checking()
-
     def _check(self, value: object) -> int:
         return _whole(self, value)
 
 
 class FloatSlider(_Checked, widgets.FloatSlider):
     """A FloatSlider that refuses values beyond its range, or not finite, by its name."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._start_checking()
 
     def _check(self, value: object) -> float:
         accepted = f"a finite number from {self.min:g} to {self.max:g}"
@@ -279,10 +268,6 @@ def _one_of(control: Any, value: object) -> object:
 class Dropdown(_Checked, widgets.Dropdown):
     """A Dropdown that refuses a value that is none of its options, by its name."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._start_checking()
-
     def _check(self, value: object) -> object:
         return _one_of(self, value)
 
@@ -290,20 +275,12 @@ class Dropdown(_Checked, widgets.Dropdown):
 class ToggleButtons(_Checked, widgets.ToggleButtons):
     """ToggleButtons that refuse a value that is none of their options, by their name."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._start_checking()
-
     def _check(self, value: object) -> object:
         return _one_of(self, value)
 
 
 class Checkbox(_Checked, widgets.Checkbox):
     """A Checkbox that refuses anything but True or False, by its name."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self._start_checking()
 
     def _check(self, value: object) -> bool:
         if not isinstance(value, bool | np.bool_):
