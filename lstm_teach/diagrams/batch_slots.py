@@ -15,7 +15,7 @@ from matplotlib.patches import FancyBboxPatch
 
 from lstm_teach import _checks
 from lstm_teach.counting import count_params
-from lstm_teach.diagrams.canvas import GATE_COLOURS, INK, MUTED, Picture, tint
+from lstm_teach.diagrams.canvas import GATE_COLOURS, INK, MUTED, Diagram, tint
 
 _INCHES = (8.0, 4.2)
 _LEFT, _RIGHT = 90.0, 540.0
@@ -48,8 +48,22 @@ def _calls(calls: object) -> tuple[tuple[str, ...], ...]:
     return tuple(checked)
 
 
-class BatchSlotsView(Picture):
-    """Calls of a stateful LSTM, slot by slot, with the state each slot carries on."""
+class BatchSlotsView(Diagram):
+    """Calls of a stateful LSTM, slot by slot, with the state each slot carries on.
+
+    Parameters
+    ----------
+    calls : sequence of sequences of str
+        calls[k][i] names the series in batch slot i at call k: 1 to 5 calls of the same
+        1 to 6 slots.
+    units, features : int
+        The LSTM's size, for the state shapes and the count the picture states.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If calls is not such a list, or a size is refused.
+    """
 
     def __init__(self, calls: Sequence[Sequence[str]], units: int, features: int) -> None:
         self.calls = _calls(calls)
@@ -63,8 +77,13 @@ class BatchSlotsView(Picture):
         self.figure.description = self.describe()
 
     def crossings(self) -> list[tuple[int, int, str, str]]:
-        """(call, slot, from series, to series) wherever a slot's state passes to another
-        series at the next call (call and slot counted from 1)."""
+        """Where a slot's state passes to another series at the next call.
+
+        Returns
+        -------
+        list of tuple
+            (call, slot, from series, to series), call and slot counted from 1.
+        """
         found = []
         for k in range(len(self.calls) - 1):
             for slot, (before, after) in enumerate(zip(self.calls[k], self.calls[k + 1],
@@ -122,7 +141,13 @@ class BatchSlotsView(Picture):
                     size=8, color=MUTED, ha="center", va="center")
 
     def describe(self) -> str:
-        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        """What the picture shows, in words and numbers, for a screen reader or alt text.
+
+        Returns
+        -------
+        str
+            One paragraph, also the figure's `description`.
+        """
         slots = len(self.calls[0])
         lines = [f"call {k + 1}: " + ", ".join(f"slot {s + 1} {name}" for s, name in
                                                enumerate(call))
@@ -143,6 +168,25 @@ class BatchSlotsView(Picture):
 
 def batch_slots_figure(calls: Sequence[Sequence[str]], units: int = 3,
                        features: int = 2) -> Figure:
-    """Draw the batch slots of a stateful LSTM over several calls: calls[k][i] names the
-    series in slot i at call k; a series that changes slot gets another series' state."""
+    """Draw the batch slots of a stateful LSTM over several calls: a series that changes
+    slot between calls gets another series' state.
+
+    Parameters
+    ----------
+    calls : sequence of sequences of str
+        calls[k][i] names the series in batch slot i at call k: 1 to 5 calls of the same
+        1 to 6 slots.
+    units, features : int
+        The LSTM's size, for the state shapes and the count the picture states.
+
+    Returns
+    -------
+    DiagramFigure
+        The picture; its `description` names every slot and every crossing.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If calls is not such a list, or a size is refused.
+    """
     return BatchSlotsView(calls, units, features).figure

@@ -19,7 +19,7 @@ from lstm_teach.diagrams.canvas import (
     INK,
     MUTED,
     TIMESTEP_LIMIT,
-    Picture,
+    Diagram,
     bounded_int,
     subscript,
     tint,
@@ -36,8 +36,23 @@ _BACKWARD = (160.0, 192.0)
 _OUTPUT_Y = 236.0
 
 
-class BidirectionalView(Picture):
-    """The forward and backward directions of Bidirectional(LSTM(units)) over a sequence."""
+class BidirectionalView(Diagram):
+    """The forward and backward directions of Bidirectional(LSTM(units)) over a sequence.
+
+    Parameters
+    ----------
+    units, features : int
+        The size of each direction's LSTM and of the input.
+    timesteps : int
+        The sequence length, 1 to 20.
+    return_sequences : bool
+        Whether every step's output leaves the layer, or each direction's final h only.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a size is not a whole number in range, or return_sequences is not a bool.
+    """
 
     def __init__(self, units: int, features: int, timesteps: int, *,
                  return_sequences: bool = True) -> None:
@@ -140,7 +155,13 @@ class BidirectionalView(Picture):
                 f"{self.direction_count} + {self.direction_count} parameters")
 
     def describe(self) -> str:
-        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        """What the picture shows, in words and numbers, for a screen reader or alt text.
+
+        Returns
+        -------
+        str
+            One paragraph, also the figure's `description`.
+        """
         steps, units = self.timesteps, self.units
         total = 2 * self.direction_count
         if self.return_sequences:
@@ -161,6 +182,26 @@ class BidirectionalView(Picture):
 def bidirectional_figure(units: int, features: int, timesteps: int, *,
                          return_sequences: bool = True) -> Figure:
     """Draw Bidirectional(LSTM(units)) on (timesteps, features): both directions per step,
-    the backward one's arrows reversed, its outputs aligned with the input steps."""
+    the backward one's arrows reversed, its outputs aligned with the input steps.
+
+    Parameters
+    ----------
+    units, features : int
+        The size of each direction's LSTM and of the input.
+    timesteps : int
+        The sequence length, 1 to 20.
+    return_sequences : bool
+        Whether every step's output leaves the layer, or each direction's final h only.
+
+    Returns
+    -------
+    DiagramFigure
+        The picture; its `description` says what it shows, with the counts.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a size is not a whole number in range, or return_sequences is not a bool.
+    """
     view = BidirectionalView(units, features, timesteps, return_sequences=return_sequences)
     return view.figure

@@ -21,7 +21,7 @@ from lstm_teach.diagrams.canvas import (
     INK,
     MUTED,
     TIMESTEP_LIMIT,
-    Picture,
+    Diagram,
     subscript,
     tint,
 )
@@ -50,8 +50,21 @@ def _mask(mask: object) -> tuple[bool, ...]:
     return values
 
 
-class MaskedSequenceView(Picture):
-    """A sequence with masked steps: what the LSTM computes and outputs at each step."""
+class MaskedSequenceView(Diagram):
+    """A sequence with masked steps: what the LSTM computes and outputs at each step.
+
+    Parameters
+    ----------
+    mask : sequence of bool
+        One entry per timestep (1 to 20), True for a real step; at least one True.
+    units, features : int
+        The LSTM's size, for the parameter count the picture states.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the mask is not a list of True/False of that length, or a size is refused.
+    """
 
     def __init__(self, mask: Sequence[bool], units: int, features: int) -> None:
         self.mask = _mask(mask)
@@ -63,7 +76,13 @@ class MaskedSequenceView(Picture):
         self.figure.description = self.describe()
 
     def plain_outputs(self) -> list[str]:
-        """What a plain LSTM returns at each step: its h, its last h again, or 0."""
+        """What a plain LSTM returns at each step: its h, its last h again, or 0.
+
+        Returns
+        -------
+        list of str
+            One label per step, e.g. ["h₁", "h₂", "h₂"] for the mask True, True, False.
+        """
         outputs, last = [], "0"
         for t, kept in enumerate(self.mask):
             if kept:
@@ -72,7 +91,13 @@ class MaskedSequenceView(Picture):
         return outputs
 
     def zeroed_outputs(self) -> list[str]:
-        """What Bidirectional (zero_output_for_mask=True) returns: h, or 0 where masked."""
+        """What Bidirectional (zero_output_for_mask=True) returns: h, or 0 where masked.
+
+        Returns
+        -------
+        list of str
+            One label per step, e.g. ["h₁", "h₂", "0"] for the mask True, True, False.
+        """
         return [f"h{subscript(t + 1)}" if kept else "0" for t, kept in enumerate(self.mask)]
 
     def _draw(self) -> None:
@@ -127,7 +152,13 @@ class MaskedSequenceView(Picture):
                     ha="center", va="center")
 
     def describe(self) -> str:
-        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        """What the picture shows, in words and numbers, for a screen reader or alt text.
+
+        Returns
+        -------
+        str
+            One paragraph, also the figure's `description`.
+        """
         steps = len(self.mask)
         mask = ", ".join(str(kept) for kept in self.mask)
         last_kept = max(t for t, kept in enumerate(self.mask) if kept) + 1
@@ -144,5 +175,23 @@ class MaskedSequenceView(Picture):
 
 def masked_sequence_figure(mask: Sequence[bool], units: int = 2, features: int = 3) -> Figure:
     """Draw one sequence with this mask (True = a real step): the steps the LSTM skips,
-    the state carried over them, and what a plain and a Bidirectional LSTM output."""
+    the state carried over them, and what a plain and a Bidirectional LSTM output.
+
+    Parameters
+    ----------
+    mask : sequence of bool
+        One entry per timestep (1 to 20), True for a real step; at least one True.
+    units, features : int
+        The LSTM's size, for the parameter count the picture states.
+
+    Returns
+    -------
+    DiagramFigure
+        The picture; its `description` lists each step's output under both rules.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If the mask is not a list of True/False of that length, or a size is refused.
+    """
     return MaskedSequenceView(mask, units, features).figure

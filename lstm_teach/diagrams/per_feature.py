@@ -18,7 +18,7 @@ from lstm_teach.diagrams.canvas import (
     GATE_NAMES,
     INK,
     MUTED,
-    Picture,
+    Diagram,
     bounded_int,
     subscript,
     tint,
@@ -33,8 +33,23 @@ JOINT = GATE_COLOURS[0]
 RIVAL = GATE_COLOURS[3]
 
 
-class PerFeatureView(Picture):
-    """A joint LSTM beside one LSTM per feature, with the same units per LSTM."""
+class PerFeatureView(Diagram):
+    """A joint LSTM beside one LSTM per feature, with the same units per LSTM.
+
+    Parameters
+    ----------
+    features : int
+        The number of input features, 1 to 4.
+    units : int
+        The units of every LSTM, the joint one and each of the rival's.
+    outputs : int
+        The units of the Dense layer that reads each model out.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a size is not a whole number in range.
+    """
 
     def __init__(self, features: int, units: int, outputs: int) -> None:
         self.features = bounded_int("features", features, _MOST_FEATURES,
@@ -132,7 +147,13 @@ class PerFeatureView(Picture):
                     "parameters", size=8, color=MUTED, ha="center", va="center")
 
     def describe(self) -> str:
-        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        """What the picture shows, in words and numbers, for a screen reader or alt text.
+
+        Returns
+        -------
+        str
+            One paragraph, also the figure's `description`.
+        """
         return (
             f"Two models on {self.features} features. Joint: one LSTM of {self.units} units "
             f"whose kernel ({self.features}, {4 * self.units}) sends every feature to every "
@@ -149,5 +170,25 @@ class PerFeatureView(Picture):
 
 def per_feature_figure(features: int = 2, units: int = 4, outputs: int = 1) -> Figure:
     """Draw the joint LSTM next to one LSTM per feature (the "processed separately"
-    reading), each read out by Dense(outputs), with both parameter counts."""
+    reading), each read out by Dense(outputs), with both parameter counts.
+
+    Parameters
+    ----------
+    features : int
+        The number of input features, 1 to 4.
+    units : int
+        The units of every LSTM, the joint one and each of the rival's.
+    outputs : int
+        The units of the Dense layer that reads each model out.
+
+    Returns
+    -------
+    DiagramFigure
+        The picture; its `description` gives both models' counts.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a size is not a whole number in range.
+    """
     return PerFeatureView(features, units, outputs).figure
