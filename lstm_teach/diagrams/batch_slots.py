@@ -15,7 +15,8 @@ from matplotlib.patches import FancyBboxPatch
 
 from lstm_teach import _checks
 from lstm_teach.counting import count_params
-from lstm_teach.diagrams.canvas import GATE_COLOURS, INK, MUTED, Diagram, tint
+from lstm_teach.diagrams._titled import TitledDiagram
+from lstm_teach.diagrams.canvas import GATE_COLOURS, INK, MUTED, tint
 
 _INCHES = (8.0, 4.2)
 _LEFT, _RIGHT = 90.0, 540.0
@@ -48,7 +49,7 @@ def _calls(calls: object) -> tuple[tuple[str, ...], ...]:
     return tuple(checked)
 
 
-class BatchSlotsView(Diagram):
+class BatchSlotsView(TitledDiagram):
     """Calls of a stateful LSTM, slot by slot, with the state each slot carries on.
 
     Parameters
@@ -94,13 +95,9 @@ class BatchSlotsView(Diagram):
 
     def _draw(self) -> None:
         calls, slots = len(self.calls), len(self.calls[0])
-        title, subtitle = self._headings(title_size=11)
-        title.set_text(f"A stateful LSTM: {slots} batch slots, {calls} calls")
-        subtitle.set_text("Row i of the state (h and C, each (batch, units)) starts row i of "
-                          "the next call, whichever sample is there.")
-        room = self._width - 16
-        for label, size in ((title, 11.0), (subtitle, 8.5)):
-            label.set_alignment("center", "top", self._fitted_size(label, size, room))
+        self._titles(f"A stateful LSTM: {slots} batch slots, {calls} calls",
+                     "Row i of the state (h and C, each (batch, units)) starts row i of the "
+                     "next call, whichever sample is there.")
         pitch_x = (_RIGHT - _LEFT) / calls
         pitch_y = (_TOP - _BOTTOM) / slots
         width, height = min(96.0, 0.62 * pitch_x), min(30.0, 0.66 * pitch_y)

@@ -14,12 +14,12 @@ from matplotlib.patches import FancyBboxPatch
 
 from lstm_teach import _checks
 from lstm_teach.counting import count_params
+from lstm_teach.diagrams._titled import TitledDiagram
 from lstm_teach.diagrams.canvas import (
     GATE_COLOURS,
     INK,
     MUTED,
     TIMESTEP_LIMIT,
-    Diagram,
     bounded_int,
     subscript,
     tint,
@@ -36,7 +36,7 @@ _BACKWARD = (160.0, 192.0)
 _OUTPUT_Y = 236.0
 
 
-class BidirectionalView(Diagram):
+class BidirectionalView(TitledDiagram):
     """The forward and backward directions of Bidirectional(LSTM(units)) over a sequence.
 
     Parameters
@@ -75,14 +75,10 @@ class BidirectionalView(Diagram):
 
     def _draw(self) -> None:
         steps = self.timesteps
-        title, subtitle = self._headings(title_size=11)
-        title.set_text(f"Bidirectional(LSTM({self.units})) over {steps} steps: "
-                       "two directions, aligned in time")
-        room = self._width - 16
-        title.set_alignment("center", "top", self._fitted_size(title, 11.0, room))
-        subtitle.set_text("The backward layer reads the steps from the last to the first; "
-                          "Keras flips its outputs back, so each column is one input step.")
-        subtitle.set_alignment("center", "top", self._fitted_size(subtitle, 8.5, room))
+        self._titles(f"Bidirectional(LSTM({self.units})) over {steps} steps: two directions, "
+                     "aligned in time",
+                     "The backward layer reads the steps from the last to the first; Keras "
+                     "flips its outputs back, so each column is one input step.")
         pitch = (_RIGHT - _LEFT) / steps
         width = min(56.0, 0.62 * pitch)
         for t in range(steps):

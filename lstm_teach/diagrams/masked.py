@@ -16,12 +16,12 @@ from matplotlib.patches import FancyBboxPatch
 
 from lstm_teach import _checks
 from lstm_teach.counting import count_params
+from lstm_teach.diagrams._titled import TitledDiagram
 from lstm_teach.diagrams.canvas import (
     GATE_COLOURS,
     INK,
     MUTED,
     TIMESTEP_LIMIT,
-    Diagram,
     subscript,
     tint,
 )
@@ -50,7 +50,7 @@ def _mask(mask: object) -> tuple[bool, ...]:
     return values
 
 
-class MaskedSequenceView(Diagram):
+class MaskedSequenceView(TitledDiagram):
     """A sequence with masked steps: what the LSTM computes and outputs at each step.
 
     Parameters
@@ -102,14 +102,10 @@ class MaskedSequenceView(Diagram):
 
     def _draw(self) -> None:
         steps = len(self.mask)
-        title, subtitle = self._headings(title_size=11)
-        title.set_text(f"A masked sequence: {sum(self.mask)} real steps of {steps}, "
-                       f"the same {self.count} parameters")
-        subtitle.set_text("At a masked step the LSTM keeps h and C as they were; "
-                          "what it outputs there depends on the layer.")
-        room = self._width - 16
-        for label, size in ((title, 11.0), (subtitle, 8.5)):
-            label.set_alignment("center", "top", self._fitted_size(label, size, room))
+        self._titles(f"A masked sequence: {sum(self.mask)} real steps of {steps}, the same "
+                     f"{self.count} parameters",
+                     "At a masked step the LSTM keeps h and C as they were; what it outputs "
+                     "there depends on the layer.")
         pitch = (_RIGHT - _LEFT) / steps
         width = min(52.0, 0.6 * pitch)
         middle = sum(_CELL) / 2

@@ -13,12 +13,12 @@ from matplotlib.patches import FancyBboxPatch
 
 from lstm_teach import _checks
 from lstm_teach.counting import count_params
+from lstm_teach.diagrams._titled import TitledDiagram
 from lstm_teach.diagrams.canvas import (
     GATE_COLOURS,
     GATE_NAMES,
     INK,
     MUTED,
-    Diagram,
     bounded_int,
     subscript,
     tint,
@@ -33,7 +33,7 @@ JOINT = GATE_COLOURS[0]
 RIVAL = GATE_COLOURS[3]
 
 
-class PerFeatureView(Diagram):
+class PerFeatureView(TitledDiagram):
     """A joint LSTM beside one LSTM per feature, with the same units per LSTM.
 
     Parameters
@@ -94,13 +94,9 @@ class PerFeatureView(Diagram):
                     color=MUTED, va="center")
 
     def _draw(self) -> None:
-        title, subtitle = self._headings(title_size=11)
-        title.set_text(f"{self.features} features: one joint LSTM, or one LSTM per feature?")
-        subtitle.set_text("Left, every feature reaches every gate of every unit; right, each "
-                          "LSTM sees one feature and only the Dense layer combines them.")
-        room = self._width - 16
-        for label, size in ((title, 11.0), (subtitle, 8.5)):
-            label.set_alignment("center", "top", self._fitted_size(label, size, room))
+        self._titles(f"{self.features} features: one joint LSTM, or one LSTM per feature?",
+                     "Left, every feature reaches every gate of every unit; right, each LSTM "
+                     "sees one feature and only the Dense layer combines them.")
         half = self._width / 2
         self._line((half, half), (20, 250), color="#cccccc", linewidth=1.0)
         # joint model
