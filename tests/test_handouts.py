@@ -17,6 +17,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from handout_notebooks import ANSWER_OUTPUT, PICTURE_ALT, SOLUTION_TEXT, challenge_notebook
 
 from lstm_teach import source as source_module
 from tools import handout_files, handouts
@@ -25,11 +26,6 @@ from tools.handout_files import HandoutError, OutputFolder
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = [path for part in handouts.course_notebooks().values() for path in part]
 LATEX_COMMAND = re.compile(r"\\(?:sigma|tanh|odot|tilde|big|ast|frac|cdot)\b")
-PNG_1PX = ("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAAB"
-           "JRU5ErkJggg==")
-PICTURE_ALT = "A test picture: an LSTM with 3 units and 7 features, 132 parameters in all."
-SOLUTION_TEXT = "Seven features and three units give 4·(7·3 + 3·3 + 3) = 132."
-ANSWER_OUTPUT = "Keras: LSTM(3) on 7 features has 132 parameters"
 FAKE_PDF = b"%PDF-1.4\n1 0 obj << /Type /Pages /Count 1 >> endobj\n" \
            b"2 0 obj << /Type /Page >> endobj\n%%EOF\n"
 
@@ -41,39 +37,6 @@ def visible_text(page: str) -> str:
 
 
 # --- small notebooks with tagged cells ------------------------------------------------------
-
-
-def challenge_notebook(title: str = "02 · A wider input", tagged: bool = True,
-                       link: str = "03_next.ipynb#ev-stack") -> nbformat.NotebookNode:
-    """A notebook with one challenge: the prompt, the learner's cell, a folded solution
-    (tagged `solution`), a cell printing the answer (tagged `answer`), then a section with
-    a link to another notebook, math, and a picture with its description."""
-    v4 = nbformat.v4
-    solution = v4.new_markdown_cell(
-        f"<details><summary>Solution</summary>\n\n{SOLUTION_TEXT} See [the next notebook]"
-        f"({link}).\n\n</details>")
-    answer = v4.new_code_cell(f'print("{ANSWER_OUTPUT}")', execution_count=3,
-                              outputs=[v4.new_output("stream", name="stdout",
-                                                     text=ANSWER_OUTPUT + "\n")])
-    if tagged:
-        solution.metadata["tags"] = ["solution"]
-        answer.metadata["tags"] = ["answer"]
-    picture = v4.new_output("display_data", data={"image/png": PNG_1PX,
-                                                  "text/plain": PICTURE_ALT})
-    notebook = v4.new_notebook(cells=[
-        v4.new_markdown_cell(f"# {title}\n\nA notebook made by the handouts tests."),
-        v4.new_markdown_cell("### Predict first: a wider input\n\nHow many parameters?"),
-        v4.new_code_cell("answer = None", execution_count=2,
-                         outputs=[v4.new_output("stream", name="stdout", text="Not answered\n")]),
-        solution,
-        answer,
-        v4.new_markdown_cell(f"## After the challenge\n\nThe gate $\\sigma(z_t)$, and "
-                             f"`$kept$` in code. Back to [the next notebook]({link})."),
-        v4.new_code_cell("picture", execution_count=4, outputs=[picture]),
-    ])
-    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
-                                       "language": "python"}
-    return notebook
 
 
 @pytest.fixture
@@ -605,3 +568,59 @@ def test_card_gate_orders_and_pictures(card_page: str):
     assert len(alts) == 2
     assert "total 12" in alts[0] and "total 16" in alts[1]
     assert card_page.count("<math") == 1 and "<footer" in card_page
+
+
+# --- the command: `python tasks.py handouts` ------------------------------------------------
+
+
+@pytest.fixture
+def command(monkeypatch, tmp_path: Path):
+    """Run `tasks.py handouts ...` in-process with nothing installed or run: returns
+    (exit code or None, stderr, the tool's command line if it got that far)."""
+    from tools import cli
+    from tools.environment import Course
+
+    ran: list[list[object]] = []
+    monkeypatch.setattr(cli, "ensure_environment", lambda *args, **kwargs: Path("py"))
+    monkeypatch.setattr(cli, "run", lambda words, **kwargs: ran.append(list(words)))
+    monkeypatch.chdir(tmp_path)
+
+    def run(*argv: str) -> tuple[int | None, list[list[object]]]:
+        try:
+            cli.main(["handouts", *argv], Course(ROOT))
+        except SystemExit as stopped:
+            return stopped.code, ran
+        return None, ran
+
+    return run
+
+
+def test_command_refuses_an_unwritable_out_in_one_line_before_installing(command, capsys,
+                                                                         tmp_path: Path):
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("mine")
+    for out in (str(a_file), str(a_file / "handouts")):
+        code, ran = command("--out", out)
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 1 and ran == [] and len(err) == 1, err
+        assert err[0].startswith("tasks.py: handouts: --out ") and "file" in err[0]
+    assert a_file.read_text() == "mine"
+
+
+def test_command_refuses_a_chromium_variable_pointing_nowhere_before_installing(
+        command, capsys, monkeypatch, tmp_path: Path):
+    for value in (str(tmp_path / "missing"), str(tmp_path)):
+        monkeypatch.setenv("LSTM_TEACH_CHROMIUM", value)
+        code, ran = command("--out", "handouts")
+        err = capsys.readouterr().err.strip().splitlines()
+        assert code == 1 and ran == [] and len(err) == 1, err
+        assert err[0].startswith(f"tasks.py: handouts: LSTM_TEACH_CHROMIUM={value!r} ")
+    assert not (tmp_path / "handouts").exists()
+
+
+def test_command_passes_the_editions_on(command, monkeypatch, tmp_path: Path):
+    monkeypatch.setenv("LSTM_TEACH_CHROMIUM", sys.executable)
+    code, ran = command("--out", "print", "--edition", "card", "--edition", "student")
+    assert code is None
+    assert ran == [[Path("py"), "-m", "tools.handouts", "--out", (tmp_path / "print").resolve(),
+                    "--edition", "card", "--edition", "student"]]

@@ -313,8 +313,10 @@ def solutions_notebook(notebooks: Sequence[Path], part: str) -> nbformat.Noteboo
             if not left_out(cell):
                 continue
             if not title_added:
-                cells.append(nbformat.v4.new_markdown_cell(
-                    f"## {path.stem[:2]} · {notebook_title(notebook, path.stem)}"))
+                title = notebook_title(notebook, path.stem)
+                if not title[:1].isdigit():
+                    title = f"{path.stem[:2]} · {title}"
+                cells.append(nbformat.v4.new_markdown_cell(f"## {title}"))
                 title_added = True
             if heading is not None and heading != heading_shown:
                 cells.append(nbformat.v4.new_markdown_cell(f"### {heading[1]}"))
