@@ -32,6 +32,7 @@ def challenge_notebook(title: str = "02 · A wider input", tagged: bool = True,
     notebook = v4.new_notebook(cells=[
         v4.new_markdown_cell(f"# {title}\n\nA notebook made by the handouts tests."),
         v4.new_markdown_cell("### Predict first: a wider input\n\nHow many parameters?"),
+        v4.new_markdown_cell("```\n# not a heading: a comment in a fenced block\n```"),
         v4.new_code_cell("answer = None", execution_count=2,
                          outputs=[v4.new_output("stream", name="stdout", text="Not answered\n")]),
         solution,

@@ -102,7 +102,16 @@ def test_solutions_sheet_holds_each_challenge_open_with_its_answer(course):
     assert "02 · A wider input" in text and "Predict first: a wider input" in text
     assert "03 · Next" not in text  # a notebook without tagged cells adds nothing
     assert "How many parameters?" not in text and "Not answered" not in text
+    assert "not a heading" not in text
     assert text.index("Predict first") < text.index(SOLUTION_TEXT) < text.index(ANSWER_OUTPUT)
+
+
+def test_a_challenge_heading_keeps_its_code(tmp_path: Path):
+    notebook = challenge_notebook()
+    notebook.cells[1].source = "## What became of `kernel_c`\n\nA question."
+    nbformat.write(notebook, tmp_path / "01_challenge.ipynb")
+    sheet = handouts.solutions_notebook([tmp_path / "01_challenge.ipynb"], "core")
+    assert "### What became of `kernel_c`" in [cell.source for cell in sheet.cells]
 
 
 def test_no_solutions_sheet_for_a_part_without_tagged_cells(course):
@@ -110,7 +119,7 @@ def test_no_solutions_sheet_for_a_part_without_tagged_cells(course):
 
 
 def test_untagged_folded_solutions_are_found():
-    assert handouts.untagged_solutions(challenge_notebook(tagged=False)) == [3]
+    assert handouts.untagged_solutions(challenge_notebook(tagged=False)) == [4]
     assert handouts.untagged_solutions(challenge_notebook()) == []
 
 

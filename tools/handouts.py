@@ -59,6 +59,7 @@ CORE_STUDENT_PAGES = 60
 PART_TITLES = {"core": "the core notebooks", "reference": "the reference shelf"}
 #: Code in Markdown, left as it is: fenced blocks and inline spans.
 CODE = re.compile(r"(```.*?```|`[^`\n]*`)", re.DOTALL)
+FENCED = re.compile(r"```.*?```", re.DOTALL)
 #: LaTeX between dollars: $$display$$ or $inline$ (one line, no empty span).
 MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.DOTALL)
 #: A folded solution's opening tag, to print it open.
@@ -334,8 +335,8 @@ def solutions_notebook(notebooks: Sequence[Path], part: str) -> nbformat.Noteboo
 
 
 def _last_heading(markdown: str) -> str | None:
-    """The last heading of a Markdown cell (not counting code), without its #s."""
-    found = [match.group(2) for match in HEADING.finditer(CODE.sub("", markdown))]
+    """The last heading of a Markdown cell (not counting fenced code), without its #s."""
+    found = [match.group(2) for match in HEADING.finditer(FENCED.sub("", markdown))]
     return found[-1] if found else None
 
 
