@@ -284,6 +284,37 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary_file(tmp_path: Path
                                                                 "card.pdf"]
 
 
+def test_a_file_held_open_elsewhere_is_one_line_and_stays_as_it_was(tmp_path: Path,
+                                                                    monkeypatch):
+    folder = OutputFolder.open(tmp_path)
+    folder.write_text("card.pdf", "the copy a PDF viewer has open", "card")
+
+    def locked(source: object, target: object) -> None:  # as Windows refuses it
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(handout_files.os, "replace", locked)
+    with pytest.raises(HandoutError) as caught:
+        folder.write_text("card.pdf", "new", "card")
+    assert "\n" not in str(caught.value) and "close it if another program has it open" in \
+        str(caught.value)
+    assert (tmp_path / "card.pdf").read_text() == "the copy a PDF viewer has open"
+    assert not [path for path in tmp_path.iterdir() if path.name.startswith(".lstm-teach-card")]
+
+
+@pytest.mark.parametrize("saved", ["{ not json", '{"cells": []}', "[1, 2]",
+                                   '{"cells": [{"cell_type": "code"}], "nbformat": 4, '
+                                   '"nbformat_minor": 5, "metadata": {}}'])
+def test_a_broken_notebook_is_one_line_naming_it(tmp_path: Path, saved: str):
+    broken = tmp_path / "01_broken.ipynb"
+    broken.write_text(saved)
+    with pytest.raises(HandoutError) as caught:
+        handouts.build(tmp_path / "out", {"core": [broken]}, printer=fake_printer,
+                       say=lambda line: None)
+    message = str(caught.value)
+    assert "\n" not in message and str(broken) in message and "git checkout" in message
+    assert broken.read_text() == saved
+
+
 def test_an_unreadable_record_makes_nothing_in_the_folder_ours(tmp_path: Path):
     (tmp_path / handout_files.RECORD_NAME).write_text("{ not json")
     (tmp_path / "reference-card.pdf").write_text("someone's file")

@@ -183,6 +183,11 @@ class OutputFolder:
             if check is not None:
                 check(temporary)
             os.replace(temporary, target)
+        except OSError as error:  # a full disk, or the file held open by a PDF viewer
+            raise HandoutError(
+                f"cannot write {target} ({error.strerror or error}): close it if another "
+                "program has it open, or name another folder with --out"
+            ) from None
         finally:
             with contextlib.suppress(FileNotFoundError):
                 temporary.unlink()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import functools
 import html
+import json
 import posixpath
 import re
 import subprocess
@@ -252,9 +253,28 @@ def _export(notebook: nbformat.NotebookNode, title: str, footer: str) -> str:
 
 
 def _read(notebook: Path | nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """A notebook from disk (or as given): a valid notebook of format 4, else a
+    HandoutError saying which file and how to get it back."""
     if isinstance(notebook, nbformat.NotebookNode):
         return notebook
-    return nbformat.read(notebook, as_version=4)
+    restore = "restore it, e.g. with `git checkout` on that file"
+    try:
+        text = notebook.read_text(encoding="utf-8")
+        saved = json.loads(text)
+    except (OSError, UnicodeDecodeError, ValueError) as error:
+        said = getattr(error, "strerror", None) or str(error).splitlines()[0][:120]
+        raise HandoutError(f"{notebook} is not a readable notebook ({said}): {restore}") from None
+    if (not isinstance(saved, dict) or not isinstance(saved.get("cells"), list)
+            or not isinstance(saved.get("nbformat"), int) or saved["nbformat"] < 4):
+        raise HandoutError(f"{notebook} is not a notebook of format 4 (a list of cells and "
+                           f"nbformat 4): {restore}")
+    try:
+        read = nbformat.reads(text, as_version=4)
+        nbformat.validate(read)
+    except (ValueError, KeyError, TypeError, AttributeError, nbformat.ValidationError) as error:
+        said = str(error).splitlines()[0][:120]
+        raise HandoutError(f"{notebook} is not a valid notebook ({said}): {restore}") from None
+    return read
 
 
 def notebook_html(notebook: Path | nbformat.NotebookNode, *, title: str | None = None,
