@@ -226,6 +226,13 @@ def test_build_writes_every_edition_and_counts_pages(course, tmp_path: Path):
             "full/02_wider", "full/03_next", "full/10_more"))
     assert all(item.pages == 1 for item in written)
     assert "wrote student/02_wider.html and .pdf (1 page)" in said
+    assert [line for line in said if line.startswith("note:")] == [
+        "note: 03_next.ipynb c4 holds a folded <details> without the `solution` tag: the "
+        "student edition prints it folded"]
+    card_only: list[str] = []
+    handouts.build(tmp_path / "card", course, editions=["card"], printer=fake_printer,
+                   say=card_only.append)
+    assert not [line for line in card_only if line.startswith("note:")]
     assert "pages: student (the core notebooks): 2 in 2 files, within the budget of 60" in said
     assert not [path for path in out.rglob("*") if ".lstm-teach-" in path.name
                 and path.name != handout_files.RECORD_NAME]  # no temporary file left

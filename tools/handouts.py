@@ -553,7 +553,7 @@ def build(
     documents = plan(parts, editions, footer)
     folder.claim(name for document in documents for name in (f"{document.name}.html",
                                                               f"{document.name}.pdf"))
-    for notebooks in parts.values():
+    for notebooks in parts.values() if "student" in editions else ():
         for path in notebooks:
             for index in untagged_solutions(_read(path)):
                 say(f"note: {path.name} c{index} holds a folded <details> without the "

@@ -231,7 +231,7 @@ def card_content(pictures: bool = True) -> Card:
     cell_layers = (
         ("LSTM", {"cell": "lstm"}),
         ("GRU (reset_after=True, Keras 3's default)", {"cell": "gru"}),
-        ("GRU (reset_after=False, as in Keras 2 up to 2.3)", {"cell": "gru", "reset_after": False}),
+        ("GRU (reset_after=False, Keras 2's GRU to 2.3.1)", {"cell": "gru", "reset_after": False}),
         ("SimpleRNN", {"cell": "simple_rnn"}),
         ("PyTorch nn.LSTM (two bias vectors)", {"convention": "pytorch"}),
     )
