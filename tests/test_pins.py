@@ -14,7 +14,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import parse_wheel_filename
 
-from tools.environment import (
+from tools.platforms import (
     OLDEST_GLIBC,
     OLDEST_MACOS,
     PYTHONS,

@@ -22,23 +22,14 @@ from packaging.requirements import Requirement
 
 import tools.cli as cli
 import tools.environment as environment
+import tools.stamp as stamp_module
 from tools.cli import EXTRAS, main, notebook_argument, output_folder, parse_arguments
-from tools.environment import (
-    STAMP_NAME,
-    TENSORFLOW_BY_PLATFORM,
-    Course,
-    Platform,
-    Stamp,
-    covers,
-    ensure_environment,
-    fingerprint,
-    install_digest,
-    metadata_requirements,
-    read_pyproject,
-    read_stamp,
-    stamp_is_current,
-    unsupported_reason,
-)
+from tools.environment import Course, ensure_environment
+from tools.errors import CommandFailed
+from tools.platforms import PYTHONS, TENSORFLOW_BY_PLATFORM, Platform, unsupported_reason
+from tools.processes import run
+from tools.pyproject import covers, install_digest, metadata_requirements, needed, read_pyproject
+from tools.stamp import STAMP_NAME, Stamp, fingerprint, read_stamp, stamp_is_current
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = read_pyproject(ROOT)
@@ -202,7 +193,7 @@ def test_the_readme_shows_how_to_pass_pytest_arguments():
 def closure(extras: tuple[str, ...]) -> set[str]:
     """Every distribution `pip install -e .[extras]` installs, from installed metadata."""
     markers = default_environment()
-    wanted = [(Requirement(line), "") for line in environment.needed(PYPROJECT, extras)]
+    wanted = [(Requirement(line), "") for line in needed(PYPROJECT, extras)]
     found: set[str] = set()
     while wanted:
         requirement, _ = wanted.pop()
@@ -277,7 +268,7 @@ def stamp_for(site: list[Path], extras: set[str], python: str = "/env/bin/python
 def test_a_stamp_reads_back_as_written(tmp_path: Path):
     stamp = stamp_for([tmp_path], {"test", "explorer"})
     path = tmp_path / "stamp.json"
-    environment.write_stamp(path, stamp)
+    stamp_module.write_stamp(path, stamp)
     assert read_stamp(path) == stamp
     assert [entry.name for entry in tmp_path.iterdir()] == ["stamp.json"]  # no partial file
 
@@ -505,8 +496,8 @@ def test_a_program_that_fails_passes_its_exit_code_on(course: Course, capfd, mon
 
 
 def test_a_program_killed_by_a_signal_exits_128_plus_the_signal(tmp_path: Path):
-    with pytest.raises(environment.CommandFailed) as failed:
-        environment.run(
+    with pytest.raises(CommandFailed) as failed:
+        run(
             [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"],
             cwd=tmp_path, failure="it was stopped",
         )
@@ -614,7 +605,7 @@ def test_unsupported_platforms_are_named_with_what_to_do_instead(where, said):
 
 
 @pytest.mark.parametrize("key", list(TENSORFLOW_BY_PLATFORM))
-@pytest.mark.parametrize("python", environment.PYTHONS)
+@pytest.mark.parametrize("python", PYTHONS)
 def test_supported_platforms_pass(key, python):
     system, machine = key
     assert unsupported_reason(Platform(system, machine, python, libc=("glibc", "2.27"))) is None
@@ -704,8 +695,8 @@ def test_a_broken_venv_in_a_copied_course_is_one_line_end_to_end(course: Course)
     """The whole chain, tasks.py to tools.cli, in a separate process."""
     shutil.copy(ROOT / "tasks.py", course.root / "tasks.py")
     (course.root / "tools").mkdir()
-    for name in ("__init__.py", "cli.py", "environment.py"):
-        shutil.copy(ROOT / "tools" / name, course.root / "tools" / name)
+    for module in (ROOT / "tools").glob("*.py"):
+        shutil.copy(module, course.root / "tools" / module.name)
     make_stale_venv(course)
     done = subprocess.run(
         [sys.executable, str(course.root / "tasks.py"), "lab"],

@@ -31,7 +31,7 @@ from lstm_teach.versions import (
     check_versions,
     oldest_supported,
 )
-from tools.environment import TENSORFLOW_BY_PLATFORM
+from tools.platforms import TENSORFLOW_BY_PLATFORM
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))

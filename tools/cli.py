@@ -17,15 +17,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from tools.environment import (
-    CommandError,
-    CommandFailed,
-    Course,
-    Platform,
-    ensure_environment,
-    run,
-    unsupported_reason,
-)
+from tools.environment import Course, ensure_environment
+from tools.errors import CommandError, CommandFailed
+from tools.platforms import Platform, unsupported_reason
+from tools.processes import run
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}

@@ -1,0 +1,100 @@
+"""The install record: what tasks.py installed, into which interpreter, from which
+pyproject.toml. A current record lets a command start without asking pip or the
+interpreter anything; it is written whole or not at all."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from tools.pyproject import covers, install_digest
+
+STAMP_NAME = "lstm-teach-installed.json"
+STAMP_FORMAT = 1
+
+
+def fingerprint(site_dirs: Iterable[Path]) -> tuple[tuple[str, int], ...]:
+    """Each site-packages folder with its modification time: installing or removing a
+    package adds or removes an entry there, which changes the time."""
+    return tuple((str(path), path.stat().st_mtime_ns) for path in site_dirs if path.is_dir())
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """What tasks.py installed, into which interpreter, from which pyproject.toml."""
+
+    digest: str
+    python: str
+    site: tuple[tuple[str, int], ...]
+    extras: frozenset[str]
+
+    def text(self) -> str:
+        return json.dumps(
+            {
+                "format": STAMP_FORMAT,
+                "pyproject": self.digest,
+                "python": self.python,
+                "site-packages": [list(entry) for entry in self.site],
+                "extras": sorted(self.extras),
+            },
+            indent=1,
+        ) + "\n"
+
+    @classmethod
+    def parse(cls, text: str) -> Stamp | None:
+        """The stamp in `text`, or None for anything else (an older format, a torn write)."""
+        try:
+            data = json.loads(text)
+            if data["format"] != STAMP_FORMAT:
+                return None
+            site_entries = tuple((str(path), int(mtime)) for path, mtime in data["site-packages"])
+            extras = data["extras"]
+            if not isinstance(extras, list) or not all(isinstance(x, str) for x in extras):
+                return None
+            digest, python = data["pyproject"], data["python"]
+            if not isinstance(digest, str) or not isinstance(python, str):
+                return None
+            return cls(digest, python, site_entries, frozenset(extras))
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+def read_stamp(path: Path) -> Stamp | None:
+    """The stamp at `path`; None when it is missing, unreadable or garbled."""
+    try:
+        return Stamp.parse(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+
+
+def write_stamp(path: Path, stamp: Stamp) -> None:
+    """Write the stamp whole or not at all; a failure only costs a check next time."""
+    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial.write_text(stamp.text(), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError as error:
+        print(
+            f"tasks.py: note: could not record the installation in {path} ({error.strerror}); "
+            "the next start checks the packages again",
+            file=sys.stderr,
+        )
+
+
+def stamp_is_current(
+    stamp: Stamp | None, pyproject: dict, python: Path, site_dirs: list[Path],
+    extras: Iterable[str],
+) -> bool:
+    """True when the stamp shows that `python` already has what `extras` need."""
+    return (
+        stamp is not None
+        and stamp.digest == install_digest(pyproject)
+        and stamp.python == str(python)
+        and stamp.site == fingerprint(site_dirs)
+        and covers(pyproject, stamp.extras, extras)
+    )
