@@ -9,7 +9,6 @@ import json
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
@@ -17,8 +16,9 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
-from lstm_teach.versions import SUPPORTED, check_versions, oldest_supported
+from lstm_teach.versions import check_versions, oldest_supported, supported_ranges
 from tools import hosted, supported_range
+from tools.pyproject import metadata_requirements, read_pins, read_pyproject
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -94,7 +94,7 @@ def test_changing_the_setting_moves_every_link():
 
 def test_readme_and_notebooks_are_what_the_tool_would_write():
     """`python -m tools.hosted` would change nothing: links, first cells and the range
-    table are all generated from the setting and SUPPORTED."""
+    table are all generated from the setting and the declared range."""
     assert hosted.rewrite_readme(README) == README
     for path in NOTEBOOKS:
         notebook = nbformat.read(path, as_version=4)
@@ -143,11 +143,15 @@ def test_readme_states_the_range_next_to_the_pins():
     assert table == hosted.range_table()
     pins = {
         Requirement(line).name: next(iter(Requirement(line).specifier)).version
-        for line in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+        for line in read_pins(ROOT)
     }
+    supported = hosted.ranges()
+    assert supported == supported_ranges(
+        metadata_requirements(read_pyproject(ROOT)), read_pins(ROOT)
+    )
     rows = [line.split("|")[1:-1] for line in table.splitlines()[2:]]
-    assert len(rows) == len(SUPPORTED)
-    for (package, specifier), row in zip(SUPPORTED.items(), rows, strict=True):
+    assert len(rows) == len(supported) == 3
+    for (package, specifier), row in zip(supported.items(), rows, strict=True):
         name, oldest, newest, pinned = (cell.strip() for cell in row)
         assert name.lower().startswith(package)
         pin = pins["tensorflow-cpu" if package == "tensorflow" else package]

@@ -28,7 +28,15 @@ from tools.environment import Course, ensure_environment
 from tools.errors import CommandFailed
 from tools.platforms import PYTHONS, TENSORFLOW_BY_PLATFORM, Platform, unsupported_reason
 from tools.processes import run
-from tools.pyproject import covers, install_digest, metadata_requirements, needed, read_pyproject
+from tools.pyproject import (
+    covers,
+    install_digest,
+    metadata_requirements,
+    needed,
+    read_pins,
+    read_pyproject,
+    release_line,
+)
 from tools.stamp import STAMP_NAME, Stamp, fingerprint, read_stamp, stamp_is_current
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +54,9 @@ def course(tmp_path: Path) -> Course:
     (root / "notebooks").mkdir(parents=True)
     (root / "apps").mkdir()
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    (root / "lstm_teach").mkdir()
+    for name in ("pins.txt", "release.py"):
+        shutil.copy(ROOT / "lstm_teach" / name, root / "lstm_teach" / name)
     for name in ("00_start.ipynb", "01_next.ipynb"):
         (root / "notebooks" / name).write_text(json.dumps(NOTEBOOK))
     (root / "apps" / "explorer.ipynb").write_text(json.dumps(NOTEBOOK))
@@ -261,8 +272,11 @@ def test_the_commands_builders_run_the_modules_listed():
 # --- the stamp -----------------------------------------------------------------------------
 
 
+DIGEST = install_digest(PYPROJECT, read_pins(ROOT), release_line(ROOT))
+
+
 def stamp_for(site: list[Path], extras: set[str], python: str = "/env/bin/python") -> Stamp:
-    return Stamp(install_digest(PYPROJECT), python, fingerprint(site), frozenset(extras))
+    return Stamp(DIGEST, python, fingerprint(site), frozenset(extras))
 
 
 def test_a_stamp_reads_back_as_written(tmp_path: Path):
@@ -319,23 +333,27 @@ def test_a_stamp_is_current_only_for_the_same_project_python_and_packages(tmp_pa
     site.mkdir()
     python = Path("/env/bin/python")
     stamp = stamp_for([site], {"test"}, str(python))
-    assert stamp_is_current(stamp, PYPROJECT, python, [site], ("explorer",))
-    assert not stamp_is_current(None, PYPROJECT, python, [site], ())
-    assert not stamp_is_current(stamp, PYPROJECT, Path("/other/bin/python"), [site], ())
+    assert stamp_is_current(stamp, PYPROJECT, DIGEST, python, [site], ("explorer",))
+    assert not stamp_is_current(None, PYPROJECT, DIGEST, python, [site], ())
+    assert not stamp_is_current(stamp, PYPROJECT, DIGEST, Path("/other/bin/python"), [site], ())
     changed = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    changed["project"]["dependencies"].append("six==1.17.0")
-    assert not stamp_is_current(stamp, changed, python, [site], ())
+    changed["project"]["dependencies"].append("six")
+    changed_digest = install_digest(changed, read_pins(ROOT), release_line(ROOT))
+    assert not stamp_is_current(stamp, changed, changed_digest, python, [site], ())
     os.utime(site, ns=(0, site.stat().st_mtime_ns + 1_000_000_000))  # a package came or went
-    assert not stamp_is_current(stamp, PYPROJECT, python, [site], ())
+    assert not stamp_is_current(stamp, PYPROJECT, DIGEST, python, [site], ())
 
 
-def test_only_install_settings_change_the_digest():
+def test_only_install_settings_pins_and_the_version_change_the_digest():
+    pins, release = read_pins(ROOT), release_line(ROOT)
     changed = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     changed["tool"]["ruff"]["line-length"] = 120
     changed["tool"].setdefault("pytest", {})["ini_options"] = {"addopts": ["-q"]}
-    assert install_digest(changed) == install_digest(PYPROJECT)
-    changed["project"]["optional-dependencies"]["explorer"].append("ipympl==0.9.7")
-    assert install_digest(changed) != install_digest(PYPROJECT)
+    assert install_digest(changed, pins, release) == DIGEST
+    assert install_digest(changed, [*pins[:-1], "twine==6.2.0"], release) != DIGEST
+    assert install_digest(changed, pins, 'VERSION = "99.0.0"') != DIGEST
+    changed["project"]["optional-dependencies"]["explorer"].append("ipympl")
+    assert install_digest(changed, pins, release) != DIGEST
 
 
 def test_the_expected_metadata_is_what_pip_wrote_for_this_course():

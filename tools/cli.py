@@ -29,13 +29,14 @@ LINTED = [
 ]
 EXPLORER_APP = ROOT / "apps" / "explorer.ipynb"
 
-#: The extras of pyproject.toml each command installs on top of the base pins.
+#: The extras of pyproject.toml each command installs with the base requirements: every
+#: command runs notebooks, so each brings TensorFlow and the course's own Jupyter.
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "lab": (),
-    "explorer": ("explorer",),
-    "handouts": ("handouts",),
-    "execute": ("test",),
-    "test": ("test",),
+    "lab": ("tensorflow", "lab"),
+    "explorer": ("tensorflow", "lab", "explorer"),
+    "handouts": ("tensorflow", "lab", "handouts"),
+    "execute": ("tensorflow", "lab", "test"),
+    "test": ("tensorflow", "lab", "test"),
 }
 
 

@@ -1,9 +1,9 @@
 """Which Python runs the course, and whether it has what a command needs.
 
-`ensure_environment` returns an interpreter with lstm_teach and the pins of the
-requested extras installed: the course's .venv (created on first use) or, with
---here, the running Python. It refuses a broken .venv with one sentence saying what to
-do instead (CommandError).
+`ensure_environment` returns an interpreter with lstm_teach and the requested extras
+installed at the exact versions of lstm_teach/pins.txt: the course's .venv (created on
+first use) or, with --here, the running Python. It refuses a broken .venv with one
+sentence saying what to do instead (CommandError).
 
 Installing is skipped when the install record (tools/stamp.py) says the environment
 already holds what a command needs. Without a current record, the probe
@@ -30,9 +30,13 @@ from tools.errors import CommandError
 from tools.platforms import PYTHONS, version_tuple
 from tools.processes import run
 from tools.pyproject import (
+    PINS,
     install_digest,
     metadata_requirements,
+    pinned_groups,
+    read_pins,
     read_pyproject,
+    release_line,
     requirement_groups,
 )
 from tools.stamp import STAMP_NAME, Stamp, fingerprint, read_stamp, stamp_is_current, write_stamp
@@ -116,12 +120,12 @@ class Installed:
         )
 
 
-def probe(python: Path, course: Course, pyproject: dict, fix: str) -> Installed:
+def probe(python: Path, course: Course, pyproject: dict, pins: list[str], fix: str) -> Installed:
     """Ask `python` which pins it has and whether lstm-teach is installed from here."""
     request = {
         "root": str(course.root),
         "name": DISTRIBUTION,
-        "groups": requirement_groups(pyproject),
+        "groups": pinned_groups(pyproject, pins),
         "requires": metadata_requirements(pyproject),
         "requires_python": pyproject.get("project", {}).get("requires-python", ""),
     }
@@ -213,6 +217,8 @@ def ensure_environment(course: Course, extras: Sequence[str], *, here: bool) -> 
     everything needed is there already.
     """
     pyproject = read_pyproject(course.root)
+    pins = read_pins(course.root)
+    digest = install_digest(pyproject, pins, release_line(course.root))
     unknown = set(extras) - set(requirement_groups(pyproject))
     if unknown:
         raise CommandError(
@@ -231,10 +237,10 @@ def ensure_environment(course: Course, extras: Sequence[str], *, here: bool) -> 
         fix = f"delete the {course.venv.name} folder ({course.venv}) and run the command again"
 
     stamp = read_stamp(stamp_path)
-    if stamp_is_current(stamp, pyproject, python, site_dirs, extras):
+    if stamp_is_current(stamp, pyproject, digest, python, site_dirs, extras):
         return python
 
-    found = probe(python, course, pyproject, fix)
+    found = probe(python, course, pyproject, pins, fix)
     if found.ready_for(extras):
         installed = {extra for extra in found.satisfied if extra}
     else:
@@ -246,7 +252,7 @@ def ensure_environment(course: Course, extras: Sequence[str], *, here: bool) -> 
                 )
             raise CommandError(f"{course.venv.name} has no pip: {fix}")
         installed = set(extras)
-        if stamp is not None and stamp.digest == install_digest(pyproject):
+        if stamp is not None and stamp.digest == digest:
             installed |= stamp.extras
         target = "." + (f"[{','.join(sorted(installed))}]" if installed else "")
         where = "this Python" if here else f"{course.venv.name}/"
@@ -255,13 +261,14 @@ def ensure_environment(course: Course, extras: Sequence[str], *, here: bool) -> 
             + ("; without --here, tasks.py installs into its own .venv" if here else "")
         )
         run(
-            [python, "-m", "pip", "install", "--disable-pip-version-check", "-e", target],
+            [python, "-m", "pip", "install", "--disable-pip-version-check",
+             "-c", PINS.as_posix(), "-e", target],
             cwd=course.root,
             failure=f"pip could not install the course's packages into {where} "
             f"(its message is above): {advice}",
         )
     write_stamp(
         stamp_path,
-        Stamp(install_digest(pyproject), str(python), fingerprint(site_dirs), frozenset(installed)),
+        Stamp(digest, str(python), fingerprint(site_dirs), frozenset(installed)),
     )
     return python

@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import re
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
-from lstm_teach.versions import SUPPORTED, TENSORFLOW_NAMES
+from lstm_teach.versions import TENSORFLOW_NAMES, supported_ranges
+from tools.pyproject import metadata_requirements, read_pins, read_pyproject
 
 REPOSITORY = "lstm-teach/lstm-teach"  # GitHub owner/name of the course's repository
 BRANCH = "main"  # the branch learners open and install from
@@ -114,13 +114,19 @@ def fill_map(text: str, names: list[str]) -> str:
 
 
 def pins() -> dict[str, str]:
-    """name → pinned version of every runtime requirement in pyproject.toml."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    """name → pinned version of every package in lstm_teach/pins.txt."""
     pinned = {}
-    for line in project["dependencies"]:
+    for line in read_pins(ROOT):
         requirement = Requirement(line)
         pinned[requirement.name] = next(iter(requirement.specifier)).version
     return pinned
+
+
+def ranges() -> dict[str, str]:
+    """The supported range of TensorFlow, Keras and NumPy as this checkout declares it
+    (pyproject.toml's oldest versions, the pins' minor series), in DISPLAY_NAMES order."""
+    found = supported_ranges(metadata_requirements(read_pyproject(ROOT)), read_pins(ROOT))
+    return {package: found[package] for package in DISPLAY_NAMES if package in found}
 
 
 def _newest(specifier: str) -> str:
@@ -133,13 +139,13 @@ def _newest(specifier: str) -> str:
 
 
 def range_table() -> str:
-    """The README's table of the supported range next to the pins, from SUPPORTED."""
+    """The README's table of the supported range next to the pins."""
     pinned = pins()
     lines = [
-        "| package | oldest supported | newest supported | pinned (saved outputs) |",
+        "| package | oldest supported | newest tested | pinned (saved outputs) |",
         "|---|---|---|---|",
     ]
-    for package, specifier in SUPPORTED.items():
+    for package, specifier in ranges().items():
         oldest = next(spec.version for spec in SpecifierSet(specifier) if spec.operator == ">=")
         names = TENSORFLOW_NAMES if package == "tensorflow" else (package,)
         pin = next(pinned[name] for name in names if name in pinned)

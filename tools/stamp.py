@@ -11,7 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from tools.pyproject import covers, install_digest
+from tools.pyproject import covers
 
 STAMP_NAME = "lstm-teach-installed.json"
 STAMP_FORMAT = 1
@@ -87,13 +87,14 @@ def write_stamp(path: Path, stamp: Stamp) -> None:
 
 
 def stamp_is_current(
-    stamp: Stamp | None, pyproject: dict, python: Path, site_dirs: list[Path],
+    stamp: Stamp | None, pyproject: dict, digest: str, python: Path, site_dirs: list[Path],
     extras: Iterable[str],
 ) -> bool:
-    """True when the stamp shows that `python` already has what `extras` need."""
+    """True when the stamp shows that `python` already has what `extras` need, installed
+    from the course whose install digest (tools.pyproject.install_digest) is `digest`."""
     return (
         stamp is not None
-        and stamp.digest == install_digest(pyproject)
+        and stamp.digest == digest
         and stamp.python == str(python)
         and stamp.site == fingerprint(site_dirs)
         and covers(pyproject, stamp.extras, extras)

@@ -6,7 +6,7 @@ CI (.ci/run) runs this after the test command, whose nbval run covers the other 
 pins. It takes three steps, each timed:
 
 1. **Environment**: a virtual environment with the oldest TensorFlow, Keras and NumPy of
-   `lstm_teach.versions.SUPPORTED` and the other packages the lessons import at their
+   the supported range (tools.hosted.ranges) and the other packages the lessons import at their
    pins, plus a kernel, but no lstm_teach and no JupyterLab: what a hosted notebook
    service offers.
    Its TensorFlow must declare the oldest supported Keras and NumPy as the oldest it
@@ -34,7 +34,6 @@ import sys
 import tempfile
 import textwrap
 import time
-import tomllib
 import venv
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,8 +43,9 @@ from nbclient import NotebookClient
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
-from lstm_teach.versions import LOCAL_ONLY, SUPPORTED, TENSORFLOW_NAMES, oldest_supported
-from tools.hosted import notebook_paths, setup_cell_source
+from lstm_teach.versions import TENSORFLOW_NAMES, oldest_supported
+from tools.hosted import notebook_paths, ranges, setup_cell_source
+from tools.pyproject import package_name, read_pins, read_pyproject, requirement_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = ROOT / "build" / "oldest-venv"
@@ -55,11 +55,20 @@ QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 CELL_TIMEOUT = 600  # seconds; the slowest cell takes a few
 
 
+def local_only() -> set[str]:
+    """The packages of the `lab` extra: JupyterLab and its helpers, not the lessons'."""
+    return {package_name(line) for line in requirement_groups(read_pyproject(ROOT))["lab"]}
+
+
 def runtime_requirements() -> list[Requirement]:
-    """pyproject.toml's runtime pins that apply on this platform."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    environment = default_environment()
-    requirements = [Requirement(line) for line in project["dependencies"]]
+    """The pins (lstm_teach/pins.txt) of the packages the lessons and the course's own
+    Jupyter need (the base requirements and the tensorflow and lab extras) that apply on
+    this platform."""
+    groups = requirement_groups(read_pyproject(ROOT))
+    wanted = {package_name(line) for group in ("", "tensorflow", "lab") for line in groups[group]}
+    environment = {**default_environment(), "extra": ""}
+    requirements = [Requirement(line) for line in read_pins(ROOT)
+                    if package_name(line) in wanted]
     return [req for req in requirements if req.marker is None or req.marker.evaluate(environment)]
 
 
@@ -67,14 +76,16 @@ def oldest_requirements(requirements: Iterable[Requirement]) -> list[str]:
     """What the second environment installs: each package with a supported range at its
     oldest version, the other packages the lessons import at their pins, and ipykernel to
     run them; JupyterLab and the rest of the course's own Jupyter stay out."""
-    oldest = oldest_supported()
+    supported = ranges()
+    oldest = oldest_supported(supported)
+    local = local_only()
     wanted = []
     for requirement in requirements:
         name = requirement.name
         ranged = "tensorflow" if name in TENSORFLOW_NAMES else name
-        if ranged in SUPPORTED:
+        if ranged in supported:
             wanted.append(f"{name}=={oldest[ranged]}")
-        elif name not in LOCAL_ONLY or name == "ipykernel":
+        elif name not in local or name == "ipykernel":
             wanted.append(str(requirement.name) + str(requirement.specifier))
     return wanted
 
@@ -82,7 +93,7 @@ def oldest_requirements(requirements: Iterable[Requirement]) -> list[str]:
 def floor_failures(tensorflow_requires: Iterable[str]) -> list[str]:
     """A failure for each of Keras and NumPy whose oldest supported version is not the
     oldest the oldest TensorFlow accepts (the lower bound of its Requires-Dist)."""
-    oldest = oldest_supported()
+    oldest = oldest_supported(ranges())
     failures = []
     for name in ("keras", "numpy"):
         floors = [
