@@ -1,0 +1,140 @@
+"""The maintenance tools at their edges (issue 23): none deletes or rewrites a file it did
+not make, each refuses what it cannot do in one line, never with a traceback."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from pathlib import Path
+from typing import ClassVar
+
+import pytest
+
+from tools import supported_range
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def one_line(capsys: pytest.CaptureFixture, exited: pytest.ExceptionInfo, code: int = 1) -> str:
+    """The one line a tool printed on stderr as it stopped with `code`."""
+    err = capsys.readouterr().err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, f"expected one line, got:\n{err}"
+    assert "Traceback" not in err
+    assert exited.value.code == code
+    return lines[0]
+
+
+# --- python -m tools.supported_range --venv FOLDER ------------------------------------------
+
+
+class NoEnvironment:
+    """Stands in for venv.EnvBuilder: records what it was asked to create, creates nothing."""
+
+    made: ClassVar[list[Path]] = []
+
+    def __init__(self, **kwargs: object) -> None:
+        pass
+
+    def create(self, location: Path) -> None:
+        NoEnvironment.made.append(Path(location))
+
+
+@pytest.fixture
+def no_environment(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    NoEnvironment.made = []
+    monkeypatch.setattr(supported_range.venv, "EnvBuilder", NoEnvironment)
+    return NoEnvironment.made
+
+
+def test_a_folder_holding_a_learners_file_is_refused_and_kept(tmp_path, capsys, no_environment):
+    folder = tmp_path / "my-work"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("a learner's file")
+    with pytest.raises(SystemExit) as exited:
+        supported_range.main(["--venv", str(folder)])
+    line = one_line(capsys, exited)
+    assert line.startswith("supported_range: --venv") and "did not make" in line
+    assert (folder / "notes.txt").read_text() == "a learner's file"
+    assert [entry.name for entry in folder.iterdir()] == ["notes.txt"]
+    assert no_environment == []
+
+
+@pytest.mark.parametrize("given", [".", "~", "..", "/"])
+def test_the_checkout_the_home_folder_and_their_parents_are_refused(given, tmp_path, capsys,
+                                                                   monkeypatch, no_environment):
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(ROOT)
+    with pytest.raises(SystemExit) as exited:
+        supported_range.main(["--venv", given])
+    assert "holds more than an environment" in one_line(capsys, exited)
+    assert list(home.iterdir()) == [] and no_environment == []
+
+
+def test_even_an_empty_home_folder_is_refused(tmp_path, capsys, monkeypatch, no_environment):
+    """`~` is never an environment's folder, even where it happens to be empty."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    with pytest.raises(SystemExit) as exited:
+        supported_range.main(["--venv", "~"])
+    assert "holds more than an environment" in one_line(capsys, exited)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_or_a_link_is_refused(tmp_path, capsys, no_environment):
+    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "a-link").symlink_to(tmp_path)
+    for name, said in [("a-file", "is a file"), ("a-link", "is a link")]:
+        with pytest.raises(SystemExit) as exited:
+            supported_range.main(["--venv", str(tmp_path / name)])
+        assert said in one_line(capsys, exited)
+    assert (tmp_path / "a-file").read_text() == "x"
+
+
+def test_pip_failing_is_one_line_not_a_called_process_error(tmp_path, capsys, monkeypatch,
+                                                            no_environment):
+    def failing(command, **kwargs):
+        return subprocess.CompletedProcess(command, 1)
+
+    monkeypatch.setattr(supported_range.subprocess, "run", failing)
+    folder = tmp_path / "new-venv"
+    with pytest.raises(SystemExit) as exited:
+        supported_range.main(["--venv", str(folder)])
+    line = one_line(capsys, exited)
+    assert line.startswith("supported_range: pip install failed") and "internet" in line
+    assert no_environment == [folder]
+    marker = json.loads((folder / supported_range.MARKER).read_text())
+    assert marker["requirements"] is None  # made here, not yet complete: rebuilt next time
+
+
+def test_a_folder_it_made_is_emptied_and_rebuilt_when_the_requirements_change(
+    tmp_path, monkeypatch, no_environment
+):
+    folder = tmp_path / "oldest"
+    folder.mkdir()
+    (folder / supported_range.OLD_MARKER).write_text(json.dumps(["numpy==1.0"]))
+    (folder / "lib").mkdir()
+    (folder / "lib" / "left-over.py").write_text("")
+    installed = []
+    monkeypatch.setattr(supported_range, "pip", lambda python, *words: installed.append(words))
+    supported_range.build_environment(folder, ["numpy==1.26.0"])
+    assert installed[0] == ("install", "numpy==1.26.0")
+    assert not (folder / "lib").exists() and not (folder / supported_range.OLD_MARKER).exists()
+    assert json.loads((folder / supported_range.MARKER).read_text())["requirements"] == [
+        "numpy==1.26.0"
+    ]
+    assert no_environment == [folder]
+
+
+def test_an_empty_folder_is_taken_and_marked_before_anything_goes_in(tmp_path, monkeypatch,
+                                                                     no_environment):
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    seen = []
+    monkeypatch.setattr(
+        supported_range, "pip",
+        lambda python, *words: seen.append(sorted(entry.name for entry in folder.iterdir())),
+    )
+    supported_range.build_environment(folder, ["numpy==1.26.0"])
+    assert seen[0] == [supported_range.MARKER]
