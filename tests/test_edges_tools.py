@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
+import tools.cli as cli
 from tools import supported_range
+from tools.environment import Course
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -138,3 +141,102 @@ def test_an_empty_folder_is_taken_and_marked_before_anything_goes_in(tmp_path, m
     )
     supported_range.build_environment(folder, ["numpy==1.26.0"])
     assert seen[0] == [supported_range.MARKER]
+
+
+# --- python tasks.py execute ---------------------------------------------------------------
+
+
+def notebook_json(*sources: str, widgets: bool = False) -> dict:
+    """A small nbformat 4 notebook with one code cell per source."""
+    return {
+        "cells": [
+            {"cell_type": "code", "execution_count": None, "id": f"cell-{number}",
+             "metadata": {}, "outputs": [], "source": source}
+            for number, source in enumerate(sources)
+        ],
+        "metadata": {"kernelspec": {"name": "python3", "display_name": "Python 3",
+                                    "language": "python"},
+                     **({"widgets": {"state": "stale"}} if widgets else {})},
+        "nbformat": 4, "nbformat_minor": 5,
+    }
+
+
+@pytest.fixture
+def course(tmp_path: Path) -> Course:
+    """A course folder with one notebook, its environment the Python running the tests."""
+    root = tmp_path / "course"
+    (root / "notebooks").mkdir(parents=True)
+    (root / "notebooks" / "01_small.ipynb").write_text(
+        json.dumps(notebook_json("print(6 * 7)", widgets=True))
+    )
+    return Course(root)
+
+
+def execute(course: Course, monkeypatch: pytest.MonkeyPatch, *names: str) -> None:
+    monkeypatch.setattr(cli, "ensure_environment", lambda *args, **kwargs: Path(sys.executable))
+    monkeypatch.chdir(course.root)
+    cli.main(["execute", *names], course)
+
+
+def test_execute_refuses_json_with_cells_but_no_nbformat_keys(course, capsys, monkeypatch):
+    """nbconvert reads such a file as an old format and writes every cell back empty."""
+    path = course.notebooks / "01_small.ipynb"
+    text = json.dumps({"cells": [{"cell_type": "code", "source": "x = 1", "outputs": []}]})
+    path.write_text(text)
+    with pytest.raises(SystemExit) as exited:
+        execute(course, monkeypatch, "notebooks/01_small.ipynb")
+    line = one_line(capsys, exited)
+    assert "is JSON but not a notebook (no nbformat 4 version keys)" in line
+    assert "git checkout notebooks/01_small.ipynb" in line
+    assert path.read_text() == text
+
+
+def test_execute_saves_a_real_run_atomically_without_widget_state(course, monkeypatch):
+    execute(course, monkeypatch, "notebooks/01_small.ipynb")
+    saved = json.loads((course.notebooks / "01_small.ipynb").read_text())
+    (cell,) = saved["cells"]
+    assert "".join(cell["source"]) == "print(6 * 7)" and cell["execution_count"] == 1
+    assert "".join(cell["outputs"][0]["text"]) == "42\n"
+    assert "widgets" not in saved["metadata"]
+    assert sorted(entry.name for entry in course.notebooks.iterdir()) == ["01_small.ipynb"]
+
+
+@pytest.mark.parametrize(
+    ("executed", "said"),
+    [
+        ({"cells": [{"cell_type": "code", "source": [], "outputs": []}], "metadata": {},
+          "nbformat": 4, "nbformat_minor": 5}, "cells or their sources differ"),
+        ({"cells": []}, "no nbformat 4 version keys"),
+        ("not json", "no readable notebook"),
+    ],
+)
+def test_execute_keeps_the_notebook_when_the_run_is_not_the_same_notebook(
+    course, capsys, monkeypatch, executed, said
+):
+    def nbconvert(command, **kwargs):
+        folder = next(word for word in command if str(word).startswith("--output-dir="))
+        target = Path(folder.split("=", 1)[1]) / "01_small.ipynb"
+        target.write_text(executed if isinstance(executed, str) else json.dumps(executed))
+
+    monkeypatch.setattr(cli, "run", nbconvert)
+    path = course.notebooks / "01_small.ipynb"
+    before = path.read_text()
+    with pytest.raises(SystemExit) as exited:
+        execute(course, monkeypatch, "notebooks/01_small.ipynb")
+    line = one_line(capsys, exited)
+    assert said in line and "the notebook was not saved" in line
+    assert path.read_text() == before
+
+
+def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_partial(tmp_path, monkeypatch):
+    path = tmp_path / "01_small.ipynb"
+    path.write_text("old")
+
+    def interrupted(source, target):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli.os, "replace", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        cli.replace_atomically(path, "new")
+    assert path.read_text() == "old"
+    assert [entry.name for entry in tmp_path.iterdir()] == ["01_small.ipynb"]
