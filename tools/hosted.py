@@ -130,9 +130,8 @@ if older(found, NEEDS):
             f"({NEEDS}): run `pip install --upgrade --no-deps {SOURCE}`, then restart."
         )
 
-from lstm_teach.versions import check_setup
-
-check_setup()'''
+# The check itself; imported only now, after any install above.
+importlib.import_module("lstm_teach.versions").check_setup()'''
 
 
 class ToolError(Exception):

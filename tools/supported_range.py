@@ -7,8 +7,8 @@ pins. It takes four steps, each timed:
 
 1. **Environment**: a virtual environment with the oldest TensorFlow, Keras and NumPy of
    the supported range (tools.hosted.ranges) and the other packages the lessons import at
-   their pins (lstm_teach/pins.txt), plus a kernel, but no lstm_teach and no JupyterLab: what a hosted notebook
-   service offers.
+   their pins (lstm_teach/pins.txt), plus a kernel, but no lstm_teach and no JupyterLab:
+   what a hosted notebook service offers.
    Its TensorFlow must declare the oldest supported Keras and NumPy as the oldest it
    accepts, so the oldest end is a combination TensorFlow itself stands behind.
 2. **First cell**: the notebooks' first cell, pointed at this checkout instead of the
