@@ -12,7 +12,7 @@ from typing import ClassVar
 import pytest
 
 import tools.cli as cli
-from tools import supported_range
+from tools import probe, supported_range
 from tools.environment import Course
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -240,3 +240,47 @@ def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_partial(tmp_path,
         cli.replace_atomically(path, "new")
     assert path.read_text() == "old"
     assert [entry.name for entry in tmp_path.iterdir()] == ["01_small.ipynb"]
+
+
+# --- the install record ------------------------------------------------------------------
+
+
+class StampIn(Course):
+    """The real course, with the --here install record in a temporary folder."""
+
+    def __init__(self, stamp: Path) -> None:
+        super().__init__(ROOT)
+        object.__setattr__(self, "stamp", stamp)
+
+    def here_stamp(self, python: Path) -> Path:
+        return self.stamp
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [("[" * 200_000 + "]" * 200_000, "nested too deeply to read"),
+     (" " * 2_000_000 + "{}", "far larger than a record")],
+)
+def test_a_pathological_install_record_is_one_line_telling_to_delete_it(
+    tmp_path, capsys, content, said
+):
+    stamp = tmp_path / "here.json"
+    stamp.write_text(content)
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["lab", "--here"], StampIn(stamp))
+    line = one_line(capsys, exited)
+    assert said in line and f"the install record {stamp} is damaged" in line
+    assert "delete it" in line
+    assert stamp.read_text() == content  # not ours to rewrite: the learner deletes it
+
+
+def test_the_probe_reads_a_damaged_direct_url_record_as_no_install_from_here(tmp_path,
+                                                                            monkeypatch):
+    info = tmp_path / "fake_course-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: fake-course\nVersion: 1.0\n")
+    (info / "direct_url.json").write_text("[" * 200_000 + "]" * 200_000)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    found = probe.answer({"root": str(tmp_path), "name": "fake-course", "groups": {},
+                          "requires": [], "requires_python": ""})
+    assert found["editable_here"] is False and found["pip"] is True

@@ -65,7 +65,12 @@ def answer(request: dict) -> dict:
         distribution = metadata.distribution(request["name"])
     except metadata.PackageNotFoundError:
         return found
-    direct = json.loads(distribution.read_text("direct_url.json") or "{}")
+    try:
+        direct = json.loads(distribution.read_text("direct_url.json") or "{}")
+    except (ValueError, RecursionError):  # damaged: then it is no install from here
+        direct = {}
+    if not isinstance(direct, dict):
+        direct = {}
     found["editable_here"] = bool(
         direct.get("dir_info", {}).get("editable")
         and same_place(direct.get("url", ""), request["root"])

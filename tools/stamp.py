@@ -11,10 +11,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.errors import CommandError
 from tools.pyproject import covers
 
 STAMP_NAME = "lstm-teach-installed.json"
 STAMP_FORMAT = 1
+MAX_STAMP_BYTES = 1_000_000  # a real stamp is a few hundred bytes
 
 
 def fingerprint(site_dirs: Iterable[Path]) -> tuple[tuple[str, int], ...]:
@@ -64,11 +66,22 @@ class Stamp:
 
 
 def read_stamp(path: Path) -> Stamp | None:
-    """The stamp at `path`; None when it is missing, unreadable or garbled."""
+    """The stamp at `path`; None when it is missing, unreadable or garbled (it is then
+    checked and written again). One that cannot even be parsed safely, nested too deeply
+    or far too large for a stamp, is refused in one line telling to delete it."""
+    damaged = (
+        f"the install record {path} is damaged ({{}}): delete it and run the command again"
+    )
     try:
-        return Stamp.parse(path.read_text(encoding="utf-8"))
+        if path.stat().st_size > MAX_STAMP_BYTES:
+            raise CommandError(damaged.format("far larger than a record of an install"))
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return None
+    try:
+        return Stamp.parse(text)
+    except RecursionError:
+        raise CommandError(damaged.format("nested too deeply to read")) from None
 
 
 def write_stamp(path: Path, stamp: Stamp) -> None:
