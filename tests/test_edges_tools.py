@@ -4,6 +4,9 @@ not make, each refuses what it cannot do in one line, never with a traceback."""
 from __future__ import annotations
 
 import json
+import os
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -284,3 +287,58 @@ def test_the_probe_reads_a_damaged_direct_url_record_as_no_install_from_here(tmp
     found = probe.answer({"root": str(tmp_path), "name": "fake-course", "groups": {},
                           "requires": [], "requires_python": ""})
     assert found["editable_here"] is False and found["pip"] is True
+
+
+# --- Ctrl+C in the first second of `python tasks.py lab` ------------------------------------
+
+
+def test_the_wrapper_ends_a_program_interrupted_in_its_imports_quietly(tmp_path):
+    (tmp_path / "slow_start.py").write_text("raise KeyboardInterrupt  # Ctrl+C mid-import\n")
+    (tmp_path / "echo_args.py").write_text(
+        "import sys\nprint(sys.argv[1:])\nraise SystemExit(3)\n"
+    )
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{ROOT}"}
+    stopped = subprocess.run([sys.executable, "-m", "tools.interruptible", "slow_start"],
+                             capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert (stopped.returncode, stopped.stdout, stopped.stderr) == (130, "", "")
+    echoed = subprocess.run([sys.executable, "-m", "tools.interruptible", "echo_args", "-x", "y"],
+                            capture_output=True, text=True, env=env, cwd=tmp_path)
+    assert (echoed.returncode, echoed.stdout) == (3, "['-x', 'y']\n")
+
+
+def test_ctrl_c_while_jupyterlab_starts_is_one_line_and_leaves_nothing_running(tmp_path):
+    env = {**os.environ}
+    for name in ("config", "data", "runtime"):
+        (tmp_path / name).mkdir()
+        env[f"JUPYTER_{name.upper()}_DIR"] = str(tmp_path / name)
+    with socket.socket() as probe_port:
+        probe_port.bind(("127.0.0.1", 0))
+        port = probe_port.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, str(ROOT / "tasks.py"), "lab", "--here", "--no-browser",
+         "--port", str(port)],
+        cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        **({"creationflags": subprocess.CREATE_NEW_PROCESS_GROUP} if os.name == "nt"
+           else {"start_new_session": True}),
+    )
+    try:
+        seen = []
+        for line in process.stdout:  # wait for tasks.py to start JupyterLab, then Ctrl+C
+            seen.append(line)
+            if line.startswith("$ ") and "jupyterlab" in line:
+                if os.name == "nt":
+                    process.send_signal(signal.CTRL_BREAK_EVENT)
+                else:
+                    os.killpg(process.pid, signal.SIGINT)
+                break
+        rest = process.communicate(timeout=120)[0]
+    finally:
+        if process.poll() is None:
+            process.kill()
+    said = "".join(seen) + rest
+    assert process.returncode == 130, said
+    assert "Traceback" not in said and "KeyboardInterrupt" not in said
+    assert said.strip().splitlines()[-1] == "tasks.py: stopped by Ctrl+C"
+    if os.name != "nt":
+        with pytest.raises(ProcessLookupError):  # JupyterLab is not left running
+            os.killpg(process.pid, 0)

@@ -265,7 +265,7 @@ def test_lab_explorer_and_handouts_install_no_test_tools(command):
 
 def test_the_commands_builders_run_the_modules_listed():
     lab = cli.lab_command("py", Course(ROOT), port=None, open_browser=False)
-    assert lab[1:3] == ["-m", "jupyterlab"]
+    assert lab[1:4] == ["-m", "tools.interruptible", "jupyterlab"]
     assert cli.explorer_command("py", 8866, open_browser=False)[1:3] == ["-m", "voila"]
 
 

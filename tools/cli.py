@@ -29,6 +29,7 @@ LINTED = [
     "lstm_teach", "tests", "notebooks", "benchmarks", "tools", "apps", "tasks.py", "conftest.py",
 ]
 EXPLORER_APP = ROOT / "apps" / "explorer.ipynb"
+INTERRUPTED = 130  # the exit code of a program stopped by Ctrl+C (128 + SIGINT)
 
 #: The extras of pyproject.toml each command installs with the base requirements: every
 #: command runs notebooks, so each brings TensorFlow and the course's own Jupyter.
@@ -79,9 +80,10 @@ def _runs_as_root() -> bool:
 def lab_command(
     python: str | Path, course: Course, *, port: int | None, open_browser: bool
 ) -> list[str]:
-    """JupyterLab on 127.0.0.1 with its token login, opening the first notebook."""
+    """JupyterLab on 127.0.0.1 with its token login, opening the first notebook (started
+    through tools.interruptible, so a Ctrl+C during its imports ends it in one line)."""
     command = [
-        str(python), "-m", "jupyterlab",
+        str(python), "-m", "tools.interruptible", "jupyterlab",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.root_dir={course.root}",
         # Kernels talk over an encrypted channel; ipykernel warns about plain TCP otherwise.
@@ -443,6 +445,8 @@ def main(argv: Sequence[str] | None = None, course: Course | None = None) -> Non
     except CommandFailed as failed:
         if failed.message:
             print(f"tasks.py: {failed.message}", file=sys.stderr)
+        elif failed.code == INTERRUPTED:
+            print("tasks.py: stopped by Ctrl+C", file=sys.stderr)
         raise SystemExit(failed.code) from None
     except KeyboardInterrupt:
         print("tasks.py: stopped by Ctrl+C", file=sys.stderr)
