@@ -15,8 +15,10 @@ from typing import ClassVar
 import pytest
 
 import tools.cli as cli
+import tools.environment as environment
 from tools import probe, supported_range
 from tools.environment import Course
+from tools.errors import CommandError
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -342,3 +344,31 @@ def test_ctrl_c_while_jupyterlab_starts_is_one_line_and_leaves_nothing_running(t
     if os.name != "nt":
         with pytest.raises(ProcessLookupError):  # JupyterLab is not left running
             os.killpg(process.pid, 0)
+
+
+# --- .venv that cannot be made ------------------------------------------------------------
+
+
+class BrokenEnvironment:
+    """Stands in for venv.EnvBuilder where ensurepip fails after writing some files."""
+
+    def __init__(self, **kwargs: object) -> None:
+        pass
+
+    def create(self, location: Path) -> None:
+        Path(location).mkdir(exist_ok=True)
+        (Path(location) / "pyvenv.cfg").write_text("home = /usr/bin\n")
+        raise subprocess.CalledProcessError(1, ["ensurepip"])
+
+
+@pytest.mark.parametrize("existed", [True, False])
+def test_a_failed_venv_removes_only_what_it_made(tmp_path, monkeypatch, existed):
+    venv_dir = tmp_path / ".venv"
+    if existed:
+        venv_dir.mkdir()  # an empty folder someone made: it stays
+    monkeypatch.setattr(environment.venv, "EnvBuilder", BrokenEnvironment)
+    with pytest.raises(CommandError, match="no working venv/ensurepip"):
+        environment.create_venv(venv_dir)
+    assert venv_dir.is_dir() is existed
+    if existed:
+        assert list(venv_dir.iterdir()) == []

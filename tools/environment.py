@@ -166,12 +166,19 @@ def _pyvenv_cfg(venv_dir: Path) -> dict[str, str]:
 
 
 def create_venv(venv_dir: Path) -> None:
-    """Create .venv with pip; on failure remove what was made, so the next run starts clean."""
+    """Create .venv with pip; on failure remove what was made, so the next run starts clean
+    (an empty folder that was there before stays, empty: only what this made goes)."""
     print(f"Creating a virtual environment in {venv_dir.name}/ ...", flush=True)
+    existed = venv_dir.is_dir()
     try:
         venv.EnvBuilder(with_pip=True).create(venv_dir)
     except (subprocess.CalledProcessError, OSError, KeyboardInterrupt) as error:
-        shutil.rmtree(venv_dir, ignore_errors=True)
+        made = list(venv_dir.iterdir()) if existed else [venv_dir]
+        for path in made:
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         if isinstance(error, KeyboardInterrupt):
             raise
         raise CommandError(
