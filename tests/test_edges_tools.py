@@ -13,10 +13,11 @@ from pathlib import Path
 from typing import ClassVar
 
 import pytest
+from course_fixtures import StampIn
 
 import tools.cli as cli
 import tools.environment as environment
-from tools import probe, supported_range
+from tools import atomic, probe, supported_range
 from tools.environment import Course
 from tools.errors import CommandError
 
@@ -240,25 +241,14 @@ def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_partial(tmp_path,
     def interrupted(source, target):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(cli.os, "replace", interrupted)
+    monkeypatch.setattr(atomic.os, "replace", interrupted)
     with pytest.raises(KeyboardInterrupt):
-        cli.replace_atomically(path, "new")
+        atomic.replace_atomically(path, "new")
     assert path.read_text() == "old"
     assert [entry.name for entry in tmp_path.iterdir()] == ["01_small.ipynb"]
 
 
 # --- the install record ------------------------------------------------------------------
-
-
-class StampIn(Course):
-    """The real course, with the --here install record in a temporary folder."""
-
-    def __init__(self, stamp: Path) -> None:
-        super().__init__(ROOT)
-        object.__setattr__(self, "stamp", stamp)
-
-    def here_stamp(self, python: Path) -> Path:
-        return self.stamp
 
 
 @pytest.mark.parametrize(

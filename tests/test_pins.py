@@ -11,13 +11,14 @@ from pathlib import Path
 
 import pytest
 import yaml
+from course_fixtures import StampIn
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 from packaging.utils import canonicalize_name, parse_wheel_filename
 
 import tools.environment as environment_module
 from lstm_teach.versions import pythons_tested
-from tools.environment import Course, Installed
+from tools.environment import Installed
 from tools.platforms import (
     OLDEST_GLIBC,
     OLDEST_MACOS,
@@ -44,17 +45,6 @@ PLATFORMS = {
 }
 OLDEST_SYSTEM = {"linux": OLDEST_GLIBC, "darwin": OLDEST_MACOS}
 CANDIDATE_PYTHONS = [(3, 10), (3, 11), (3, 12), (3, 13), (3, 14)]
-
-
-class StampIn(Course):
-    """The real course, with the --here stamp in a temporary folder."""
-
-    def __init__(self, stamp: Path) -> None:
-        super().__init__(ROOT)
-        object.__setattr__(self, "stamp", stamp)
-
-    def here_stamp(self, python: Path) -> Path:
-        return self.stamp
 
 
 def normalise(requirement: str) -> str:

@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from course_fixtures import StampIn
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
@@ -365,17 +366,6 @@ def test_the_expected_metadata_is_what_pip_wrote_for_this_course():
 
 
 # --- ensure_environment with the Python running these tests (everything installed) --------
-
-
-class StampIn(Course):
-    """The real course, with the --here stamp in a temporary folder."""
-
-    def __init__(self, stamp: Path) -> None:
-        super().__init__(ROOT)
-        object.__setattr__(self, "stamp", stamp)
-
-    def here_stamp(self, python: Path) -> Path:
-        return self.stamp
 
 
 def test_here_needs_no_pip_when_everything_is_installed(tmp_path: Path, no_pip):

@@ -18,6 +18,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from tools.atomic import replace_atomically
 from tools.environment import Course, ensure_environment
 from tools.errors import CommandError, CommandFailed
 from tools.handout_files import EDITIONS, HandoutError, check_output_folder, find_chromium
@@ -194,17 +195,6 @@ def cell_sources(data: dict) -> list[tuple[str, str]]:
          else cell["source"])
         for cell in data["cells"]
     ]
-
-
-def replace_atomically(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path`: the file
-    is either the old one or the new one, whatever stops the command."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def output_folder(name: str, cwd: Path) -> Path:

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import re
 import sys
 from collections.abc import Iterable
@@ -36,6 +35,7 @@ from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
 from lstm_teach.versions import TENSORFLOW_NAMES, supported_ranges
+from tools.atomic import replace_atomically
 from tools.environment import Course
 from tools.pyproject import metadata_requirements, read_pins, read_pyproject
 
@@ -401,16 +401,6 @@ def rewrite_notebook(
             if linked != text:
                 markdown["source"] = linked
     return notebook
-
-
-def replace_atomically(path: Path, text: str) -> None:
-    """Write `text` to a temporary file beside `path`, then rename it over `path`."""
-    partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    try:
-        partial.write_text(text, encoding="utf-8")
-        os.replace(partial, path)
-    finally:
-        partial.unlink(missing_ok=True)
 
 
 def read_notebook(path: Path) -> nbformat.NotebookNode:

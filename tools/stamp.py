@@ -5,12 +5,12 @@ interpreter anything; it is written whole or not at all."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
+from tools.atomic import replace_atomically
 from tools.errors import CommandError
 from tools.pyproject import covers
 
@@ -86,11 +86,9 @@ def read_stamp(path: Path) -> Stamp | None:
 
 def write_stamp(path: Path, stamp: Stamp) -> None:
     """Write the stamp whole or not at all; a failure only costs a check next time."""
-    partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        partial.write_text(stamp.text(), encoding="utf-8")
-        os.replace(partial, path)
+        replace_atomically(path, stamp.text())
     except OSError as error:
         print(
             f"tasks.py: note: could not record the installation in {path} ({error.strerror}); "

@@ -48,6 +48,7 @@ from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
 from lstm_teach.versions import TENSORFLOW_NAMES, oldest_supported
+from tools.atomic import replace_atomically
 from tools.hosted import notebook_paths, ranges, setup_cell_source
 from tools.pyproject import package_name, read_pins, read_pyproject, requirement_groups
 
@@ -207,10 +208,8 @@ def read_marker(location: Path) -> dict | None:
 
 def write_marker(location: Path, requirements: list[str] | None) -> None:
     """Record, whole or not at all, that this tool made `location` and what it holds."""
-    partial = location / f"{MARKER}.partial"
-    partial.write_text(json.dumps({"made-by": MADE_BY, "requirements": requirements}),
-                       encoding="utf-8")
-    os.replace(partial, location / MARKER)
+    replace_atomically(location / MARKER,
+                       json.dumps({"made-by": MADE_BY, "requirements": requirements}))
 
 
 def claim(location: Path) -> dict:
