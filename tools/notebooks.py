@@ -108,6 +108,9 @@ REFERENCE: tuple[Notebook, ...] = (
              "passing"),
     Notebook("reference/18_your_own_model.ipynb", "your own model", "reference",
              "`lt.explain`: your model's counts, explained and checked against Keras"),
+    Notebook("reference/19_more_questions.ipynb", "more questions", "reference",
+             "PyTorch's stacked, bidirectional and projected LSTMs, ONNX's gate order, a "
+             "stateful model with another batch size, GRU's update, the forget bias at 1"),
 )
 NOTEBOOKS: tuple[Notebook, ...] = CORE + REFERENCE
 
@@ -144,6 +147,19 @@ def present(name: str, root: Path = ROOT) -> Path:
             return root / "notebooks" / candidate
     raise FileNotFoundError(f"{notebook.path} is not in this checkout, nor is any notebook it "
                             f"replaces ({', '.join(notebook.replaces) or 'none'})")
+
+
+def content_files(root: Path = ROOT) -> list[Path]:
+    """Where the course's content is in this checkout, in reading order: each listed
+    notebook's file, or, while it is not here yet, the old-layout notebooks it replaces."""
+    found: list[Path] = []
+    for notebook in NOTEBOOKS:
+        for candidate in (notebook.path, *notebook.replaces):
+            file = root / "notebooks" / candidate
+            if file.exists() and file not in found:
+                found.append(file)
+                break
+    return found
 
 
 def relative(path: Path, root: Path = ROOT) -> str:
