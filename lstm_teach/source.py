@@ -41,20 +41,21 @@ class Source:
     site: str
     url: str | None
     author: str | None
-    licence: str
-    licence_version: str | None
+    licence: str | None
     licence_url: str | None
-    licence_rule_url: str
-    question_id: int | None
-    answer_id: int | None
-    posted: str | None
-    not_established: tuple[str, ...]
-    mirrors: tuple[str, ...]
+    licence_version: str | None = None
+    licence_rule_url: str | None = None
+    question_id: int | None = None
+    answer_id: int | None = None
+    posted: str | None = None
+    not_established: tuple[str, ...] = ()
+    mirrors: tuple[str, ...] = ()
 
     @property
     def licence_name(self) -> str:
         """"CC BY-SA 3.0" once the version is known, else "CC BY-SA"."""
-        return f"{self.licence} {self.licence_version}" if self.licence_version else self.licence
+        name = self.licence or "licence not established"
+        return f"{name} {self.licence_version}" if self.licence_version else name
 
     def credit(self) -> str:
         """One line of plain text: title, site, author, licence, and what is not known."""
@@ -70,9 +71,11 @@ class Source:
         author = f"by {self.author}" if self.author else "author's name not established"
         licence = (f"[{self.licence_name}]({self.licence_url})" if self.licence_url
                    else self.licence_name)
+        rule = (f" by [Stack Exchange's rule]({self.licence_rule_url})"
+                if self.licence_rule_url else "")
         version = ("" if self.licence_version else
-                   f" (its version follows the posting date by [Stack Exchange's rule]"
-                   f"({self.licence_rule_url}); the date could not be established)")
+                   f" (its version follows the posting date{rule}; the date could not be "
+                   f"established)")
         return (f"{title}, an answer on {self.site}, {author}; licensed {licence}{version}. "
                 f"Sentences quoted from it keep that licence.")
 
@@ -83,8 +86,8 @@ SOURCE = Source(
     url=None,
     author=None,
     licence="CC BY-SA",
-    licence_version=None,
     licence_url=None,
+    licence_version=None,
     licence_rule_url="https://meta.stackexchange.com/questions/347758",
     question_id=None,
     answer_id=None,
