@@ -1,0 +1,297 @@
+"""The course's arithmetic for every layer `explain` knows: plain integers, no TensorFlow.
+
+Each function takes a layer's settings and the size of what it reads and returns an
+`Arithmetic`: the weights the layer must have (name, shape, trainable or not), the formula
+with the numbers put in, and the key of the rule in `links.LINKS`, the course cell that
+teaches it. The recurrent cells come from `lstm_teach.counting.LayerSpec`, so the course
+has one formula for them; the rest are the few lines each layer needs.
+
+>>> lstm = recurrent(LayerSpec(units=1, features=2))
+>>> lstm.count, [weight.shape for weight in lstm.weights]
+(16, [(2, 4), (1, 4), (4,)])
+>>> dense(units=2, features=5).formula
+'features·units + units = 5·2 + 2 = 12'
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+
+from lstm_teach.counting import CELL_KINDS, LayerSpec
+
+
+@dataclass(frozen=True)
+class Weight:
+    """One weight tensor the arithmetic says a layer holds."""
+
+    name: str
+    shape: tuple[int, ...]
+    trainable: bool = True
+
+    @property
+    def count(self) -> int:
+        return math.prod(self.shape)
+
+
+@dataclass(frozen=True)
+class Arithmetic:
+    """A layer's weights by the course's rules, the formula with numbers, the rule's key."""
+
+    weights: tuple[Weight, ...]
+    formula: str
+    rule: str
+
+    @property
+    def count(self) -> int:
+        return sum(weight.count for weight in self.weights)
+
+    @property
+    def trainable(self) -> int:
+        return sum(weight.count for weight in self.weights if weight.trainable)
+
+    @property
+    def non_trainable(self) -> int:
+        return self.count - self.trainable
+
+    def frozen(self) -> Arithmetic:
+        """The same weights with trainable=False (a layer frozen with layer.trainable = False)."""
+        weights = tuple(replace(weight, trainable=False) for weight in self.weights)
+        return Arithmetic(weights, f"{self.formula}, all frozen (trainable=False)", self.rule)
+
+
+def _n(value: int) -> str:
+    return f"{value:,}" if value >= 10_000 else str(value)
+
+
+def recurrent(spec: LayerSpec) -> Arithmetic:
+    """An LSTM, GRU or SimpleRNN layer (or its cell), Keras' or PyTorch's convention."""
+    weights = tuple(Weight(row.name, row.shape) for row in spec.rows)
+    if not spec.use_bias:
+        rule = f"{spec.cell}_no_bias"
+    elif spec.cell == "gru" and not spec.reset_after:
+        rule = "gru_reset_before"
+    elif not spec.keras:
+        rule = "two_biases"
+    else:
+        rule = spec.cell
+    return Arithmetic(weights, spec.formula, rule)
+
+
+def bidirectional(forward: Arithmetic, backward: Arithmetic) -> Arithmetic:
+    """Two recurrent layers side by side, one reading the sequence backwards."""
+    weights = tuple(
+        replace(weight, name=f"{side}/{weight.name}")
+        for side, arithmetic in (("forward", forward), ("backward", backward))
+        for weight in arithmetic.weights
+    )
+    if forward.formula == backward.formula:
+        formula = f"2 × {forward.count} = {forward.count * 2} (a forward and a backward copy)"
+    else:
+        formula = (f"forward {forward.count} + backward {backward.count} = "
+                   f"{forward.count + backward.count}")
+    return Arithmetic(weights, formula, "bidirectional")
+
+
+def dense(units: int, features: int, use_bias: bool = True) -> Arithmetic:
+    """Dense reads the last axis only: the same kernel for every timestep of a sequence."""
+    weights = [Weight("kernel", (features, units))]
+    if use_bias:
+        weights.append(Weight("bias", (units,)))
+        formula = f"features·units + units = {features}·{units} + {units}"
+    else:
+        formula = f"features·units = {features}·{units}"
+    total = features * units + (units if use_bias else 0)
+    return Arithmetic(tuple(weights), f"{formula} = {_n(total)}", "dense")
+
+
+def embedding(input_dim: int, output_dim: int) -> Arithmetic:
+    """One row of output_dim numbers per token of the vocabulary."""
+    return Arithmetic(
+        (Weight("embeddings", (input_dim, output_dim)),),
+        f"input_dim·output_dim = {input_dim}·{output_dim} = {_n(input_dim * output_dim)}",
+        "embedding",
+    )
+
+
+def conv1d(filters: int, kernel_size: int, channels: int, *, groups: int = 1,
+           use_bias: bool = True) -> Arithmetic:
+    """A kernel of kernel_size × channels/groups per filter, one bias per filter."""
+    per_group = channels // groups
+    weights = [Weight("kernel", (kernel_size, per_group, filters))]
+    symbols = "kernel_size·channels·filters"
+    numbers = f"{kernel_size}·{per_group}·{filters}"
+    if groups != 1:
+        symbols = "kernel_size·(channels/groups)·filters"
+    if use_bias:
+        weights.append(Weight("bias", (filters,)))
+        symbols, numbers = f"{symbols} + filters", f"{numbers} + {filters}"
+    total = sum(weight.count for weight in weights)
+    return Arithmetic(tuple(weights), f"{symbols} = {numbers} = {_n(total)}", "conv1d")
+
+
+def conv_lstm(filters: int, kernel_size: tuple[int, ...], channels: int, *,
+              use_bias: bool = True) -> Arithmetic:
+    """ConvLSTM: an LSTM whose products are convolutions, so each weight is a kernel area
+    times what a Dense-style LSTM would hold: 4·(k·channels·filters + k·filters·filters
+    + filters), k the kernel's area."""
+    area = math.prod(kernel_size)
+    paths = CELL_KINDS["lstm"].paths
+    weights = [
+        Weight("kernel", (*kernel_size, channels, paths * filters)),
+        Weight("recurrent_kernel", (*kernel_size, filters, paths * filters)),
+    ]
+    bias_symbols = bias_numbers = ""
+    if use_bias:
+        weights.append(Weight("bias", (paths * filters,)))
+        bias_symbols, bias_numbers = " + filters", f" + {filters}"
+    total = sum(weight.count for weight in weights)
+    formula = (
+        f"4·(k·channels·filters + k·filters·filters{bias_symbols}) with k = "
+        f"{'·'.join(map(str, kernel_size))} = {area}: "
+        f"4·({area}·{channels}·{filters} + {area}·{filters}·{filters}{bias_numbers}) = {_n(total)}"
+    )
+    return Arithmetic(tuple(weights), formula, "conv_lstm")
+
+
+def batch_normalization(channels: int, *, center: bool = True, scale: bool = True) -> Arithmetic:
+    """gamma and beta are learned; the moving mean and variance are updated, not trained."""
+    weights = []
+    if scale:
+        weights.append(Weight("gamma", (channels,)))
+    if center:
+        weights.append(Weight("beta", (channels,)))
+    learned = len(weights)
+    weights += [Weight("moving_mean", (channels,), False),
+                Weight("moving_variance", (channels,), False)]
+    formula = (
+        f"{learned}·channels trainable (gamma, beta) + 2·channels non-trainable (moving mean "
+        f"and variance) = {learned}·{channels} + 2·{channels} = {_n((learned + 2) * channels)}"
+    )
+    if learned != 2:
+        formula = (f"{learned}·channels trainable + 2·channels non-trainable (moving mean and "
+                   f"variance) = {learned}·{channels} + 2·{channels} = "
+                   f"{_n((learned + 2) * channels)}")
+    return Arithmetic(tuple(weights), formula, "batch_normalization")
+
+
+def layer_normalization(channels: int, *, center: bool = True, scale: bool = True) -> Arithmetic:
+    """One scale (gamma) and one shift (beta) per normalised channel."""
+    weights = []
+    if scale:
+        weights.append(Weight("gamma", (channels,)))
+    if center:
+        weights.append(Weight("beta", (channels,)))
+    count = len(weights)
+    return Arithmetic(
+        tuple(weights),
+        f"{count}·channels = {count}·{channels} = {_n(count * channels)}",
+        "layer_normalization",
+    )
+
+
+#: Layers without weights and what they do instead, for the row's explanation.
+NO_WEIGHTS = {
+    "InputLayer": "no weights: it only declares the shape of what comes in",
+    "Dropout": "no weights: it zeroes a random share of the numbers while training",
+    "SpatialDropout1D": "no weights: it drops whole feature channels while training",
+    "Masking": "no weights: it marks timesteps equal to mask_value as padding",
+    "Flatten": "no weights: it lays the axes after the batch out in one row",
+    "RepeatVector": "no weights: it repeats its input n times along a new time axis",
+    "Reshape": "no weights: it rearranges the same numbers into another shape",
+    "Permute": "no weights: it reorders the axes",
+    "Concatenate": "no weights: it puts its inputs side by side along one axis",
+    "Add": "no weights: it adds its inputs number by number",
+    "Activation": "no weights: it applies a function to each number",
+}
+
+
+def no_weights(kind: str) -> Arithmetic:
+    """A layer that transforms its input without weights of its own."""
+    return Arithmetic((), f"0: {NO_WEIGHTS[kind]}", "no_weights")
+
+
+def stacked(parts: list[Arithmetic], rule: str, what: str) -> Arithmetic:
+    """Several parts counted one after the other (stacked cells, a container's layers)."""
+    weights = tuple(weight for part in parts for weight in part.weights)
+    total = sum(part.count for part in parts)
+    if not parts:
+        return Arithmetic((), f"0: {what} holds no weights", rule)
+    formula = f"{' + '.join(_n(part.count) for part in parts)} = {_n(total)} ({what})"
+    return Arithmetic(weights, formula, rule)
+
+
+# ---------------------------------------------------------------- PyTorch's layouts
+
+
+def torch_recurrent(cell: str, input_size: int, hidden_size: int, *, num_layers: int = 1,
+                    bias: bool = True, bidirectional: bool = False,
+                    proj_size: int = 0) -> Arithmetic:
+    """nn.LSTM / nn.GRU / nn.RNN: per layer and direction weight_ih, weight_hh, two biases
+    (bias_ih, bias_hh) and, for an LSTM with proj_size, weight_hr (proj_size, hidden_size).
+
+    Layer l > 0 reads what layer l − 1 returns: directions · (proj_size or hidden_size).
+    """
+    paths = CELL_KINDS[cell].paths
+    width = paths * hidden_size
+    out = proj_size or hidden_size
+    directions = 2 if bidirectional else 1
+    weights: list[Weight] = []
+    parts: list[str] = []
+    for layer in range(num_layers):
+        reads = input_size if layer == 0 else directions * out
+        for direction in range(directions):
+            suffix = f"_l{layer}" + ("_reverse" if direction else "")
+            weights += [Weight(f"weight_ih{suffix}", (width, reads)),
+                        Weight(f"weight_hh{suffix}", (width, out))]
+            if bias:
+                weights += [Weight(f"bias_ih{suffix}", (width,)),
+                            Weight(f"bias_hh{suffix}", (width,))]
+            if proj_size:
+                weights.append(Weight(f"weight_hr{suffix}", (proj_size, hidden_size)))
+        term = f"{reads}·{hidden_size} + {out}·{hidden_size}" + (f" + 2·{hidden_size}"
+                                                                  if bias else "")
+        term = f"{paths}·({term})" if paths > 1 else f"({term})"
+        if proj_size:
+            term += f" + {proj_size}·{hidden_size}"
+        parts.append(f"{directions}·[{term}]" if directions > 1 else term)
+    total = sum(weight.count for weight in weights)
+    formula = f"{' + '.join(parts)} = {_n(total)}"
+    if proj_size:
+        rule = "torch_projection"
+    elif bias:
+        rule = "two_biases"
+    else:
+        rule = f"{cell}_no_bias"
+    return Arithmetic(tuple(weights), formula, rule)
+
+
+def torch_linear(in_features: int, out_features: int, bias: bool = True) -> Arithmetic:
+    """nn.Linear: weight (out, in), the transpose of Keras' kernel, and bias (out,)."""
+    weights = [Weight("weight", (out_features, in_features))]
+    formula = f"in·out = {in_features}·{out_features}"
+    if bias:
+        weights.append(Weight("bias", (out_features,)))
+        formula = f"in·out + out = {in_features}·{out_features} + {out_features}"
+    total = sum(weight.count for weight in weights)
+    return Arithmetic(tuple(weights), f"{formula} = {_n(total)}", "dense")
+
+
+def torch_embedding(num_embeddings: int, embedding_dim: int) -> Arithmetic:
+    """nn.Embedding: one row of embedding_dim numbers per token."""
+    total = num_embeddings * embedding_dim
+    return Arithmetic(
+        (Weight("weight", (num_embeddings, embedding_dim)),),
+        f"num_embeddings·embedding_dim = {num_embeddings}·{embedding_dim} = {_n(total)}",
+        "embedding",
+    )
+
+
+def cudnn(cell: str, units: int, features: int) -> Arithmetic:
+    """Keras 2's CuDNNLSTM / CuDNNGRU: Keras' kernel shapes and one bias of twice the width,
+    cuDNN's input and recurrent biases end to end: PyTorch's count under Keras' names."""
+    spec = LayerSpec(units, features, cell, True, "pytorch")
+    width = spec.kind.paths * units
+    weights = (Weight("kernel", (features, width)), Weight("recurrent_kernel", (units, width)),
+               Weight("bias", (2 * width,)))
+    return Arithmetic(weights, spec.formula, "cudnn")
