@@ -191,6 +191,15 @@ def _fixed_readings(
     return None
 
 
+def recurrent_readings(row: PrintedRow, reads: Shape | list[Shape] | None) -> list[Reading]:
+    """Every setting of a printed LSTM, GRU or SimpleRNN row that gives its count."""
+    if row.kind not in _RECURRENT or row.count is None:
+        return []
+    options, _ = _options(row.kind, row.shape, _units(reads))
+    return _unique([found for option in options
+                    if (found := solve(option, row.count, _units(reads))) is not None])
+
+
 def _with_f(spec: LayerSpec) -> str:
     """The formula with f for the features, e.g. 4·(f·32 + 32·32 + 32)."""
     units = spec.units
