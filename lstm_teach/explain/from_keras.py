@@ -213,6 +213,8 @@ def explain_keras(obj: Any) -> Explanation:
     from lstm_teach.keras_bridge import keras as load_keras
 
     keras = load_keras()
+    if isinstance(obj, keras.Model) and not obj.layers:
+        raise ValueError(f"obj must be a model with layers; {obj.name!r} has none")
     if not obj.built:
         raise ValueError(
             f"obj must be a built Keras model or layer; {obj.name!r} has no weights yet: "

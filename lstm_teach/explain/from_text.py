@@ -39,6 +39,7 @@ class Option:
     make: Callable[[int], rules.Arithmetic]
     reads: str = "reading {} features"
     spec: Callable[[int], LayerSpec] | None = None
+    features: bool = True  # the size is the features read (False: a kernel, always solved)
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,14 @@ def _twice(option: Option, label: str) -> Option:
     return Option(label, make, spec=option.spec)
 
 
+def _pair(forward: Option, backward: Option, merge: str) -> Option:
+    """A Bidirectional whose backward_layer is set apart from its forward layer."""
+    def make(features: int) -> rules.Arithmetic:
+        return rules.bidirectional(forward.make(features), backward.make(features))
+    return Option(f"Bidirectional({forward.label}, backward_layer={backward.label}), "
+                  f"merge_mode={merge},", make, spec=forward.spec)
+
+
 def _units(shape: Shape | list[Shape] | None) -> int | None:
     if isinstance(shape, list):
         shape = shape[0] if shape else None
@@ -130,9 +139,15 @@ def _options(kind: str, shape: Shape | list[Shape] | None,
             merges = [("None", units)]
         elif units % 2 == 0:
             merges.insert(0, ("'concat'", units // 2))
-        return [_twice(option, f"Bidirectional({option.label}), merge_mode={merge},")
-                for merge, width in merges for cell in CELL_KINDS
-                for option in _cell_options(cell, width)], []
+        options = []
+        for merge, width in merges:
+            for cell in CELL_KINDS:
+                settings = _cell_options(cell, width)
+                options += [_twice(option, f"Bidirectional({option.label}), merge_mode={merge},")
+                            for option in settings]
+                options += [_pair(forward, backward, merge) for forward in settings
+                            for backward in settings if backward is not forward]
+        return options, []
     if kind == "RNN":
         return [Option(f"RNN({_title(cell)}Cell({units}{option.label.split(str(units), 1)[1]})",
                        option.make, spec=option.spec)
@@ -152,12 +167,13 @@ def _options(kind: str, shape: Shape | list[Shape] | None,
     if kind == "Conv1D" and reads is not None:
         return [Option(f"Conv1D({units}{said}) on {reads} channels",
                        lambda k, bias=bias: rules.conv1d(units, k, reads, use_bias=bias),
-                       "with kernel_size={}")
+                       "with kernel_size={}", features=False)
                 for bias, said in ((True, ""), (False, ", use_bias=False"))], []
     if kind in ("ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D") and reads is not None:
         return [Option(f"{kind}({units}{said}) on {reads} channels",
                        lambda k, bias=bias: rules.conv_lstm(units, (k,), reads, use_bias=bias),
-                       "with a kernel of {} cells (the product of kernel_size)")
+                       "with a kernel of {} cells (the product of kernel_size)",
+                       features=False)
                 for bias, said in ((True, ""), (False, ", use_bias=False"))], []
     return [], []
 
@@ -196,8 +212,8 @@ def recurrent_readings(row: PrintedRow, reads: Shape | list[Shape] | None) -> li
     if row.kind not in _RECURRENT or row.count is None:
         return []
     options, _ = _options(row.kind, row.shape, _units(reads))
-    return _unique([found for option in options
-                    if (found := solve(option, row.count, _units(reads))) is not None])
+    return _unique([found for option in options if option.features
+                    and (found := solve(option, row.count, _units(reads))) is not None])
 
 
 def _with_f(spec: LayerSpec) -> str:
@@ -214,9 +230,9 @@ def _cannot(kind: str, count: int, units: int | None, reads: int | None,
     article = "an" if kind[0] in "AEIOLMNRSX" else "a"
     first = options[0]
     if reads is not None:
-        worked = first.make(reads).formula.split(" = ", 1)[1]
-        return f"{article} {first.label} reading {reads} features has {worked} parameters, " \
-            f"not {count:,}"
+        made = first.make(reads)
+        return (f"{article} {first.label} reading {reads} features has {made.count:,} "
+                f"parameters ({made.formula}), not {count:,}")
     if first.spec is not None:
         spec = first.spec(1)
         step = first.make(2).count - first.make(1).count
@@ -265,12 +281,16 @@ def _reason(row: PrintedRow, reads_shape: Shape | list[Shape] | None,
             note = ("the summary does not print what it reads, so its count cannot be checked"
                     if kind in ("Conv1D", "ConvLSTM1D", "ConvLSTM2D", "ConvLSTM3D") else "")
             return LayerRow.unknown(row.name, kind, count, note=note, **common)
-        readings = _unique([found for option in options
-                            if (found := solve(option, count, reads)) is not None])
+        readings = _unique([found for option in options if (found := solve(
+            option, count, reads if option.features else None)) is not None])
         if not readings:
             if kind == "TimeDistributed":
                 return LayerRow.unknown(row.name, kind, count, note="it wraps a layer the "
                                         "summary does not name", **common)
+            if kind == "RNN":
+                return LayerRow.unknown(row.name, kind, count, note="no single cell gives "
+                                        "this count: stacked cells, whose sizes a summary "
+                                        "does not print?", **common)
             fits = _unique([found for option in others
                             if (found := solve(option, count, reads)) is not None])
             said = _cannot(kind, count, _units(row.shape), reads, options)
@@ -333,10 +353,21 @@ class CheckedRow:
     row: LayerRow
 
 
-def _source_shape(row: PrintedRow, by_name: dict[str, PrintedRow]) -> Shape | list[Shape] | None:
+def _named(name: str, rows: list[PrintedRow]) -> PrintedRow | None:
+    """The row called `name`; a name cut with "…" (in the row or the entry) by its start."""
+    exact = [row for row in rows if row.name == name]
+    if exact:
+        return exact[0]
+    start = name[:-1] if name.endswith("…") else name
+    found = [row for row in rows if row.name.startswith(start) or row.is_named(start)
+             or (row.cut and start.startswith(row.name[:-1]))]
+    return found[0] if len(found) == 1 else None
+
+
+def _source_shape(row: PrintedRow, rows: list[PrintedRow]) -> Shape | list[Shape] | None:
     shapes = []
     for name, tensor in row.connections:
-        source = by_name.get(name)
+        source = _named(name, rows)
         if source is None or source.shape is None:
             return None
         shape = source.shape
@@ -353,14 +384,13 @@ def _source_shape(row: PrintedRow, by_name: dict[str, PrintedRow]) -> Shape | li
 def check_rows(summary: PrintedSummary) -> list[CheckedRow]:
     """Every printed row checked, in order, nested rows inside the model row above them."""
     printed = list(summary.rows)
-    by_name = {row.name: row for row in printed}
     sources: list[PrintedRow | None] = []
     for index, row in enumerate(printed):
         source = None
-        if summary.connected and row.connections:
-            names = [name for name, _ in row.connections]
-            source = by_name.get(names[0])
-        elif not summary.connected or not row.connections:
+        if summary.connected and row.depth == 0:
+            if row.connections:
+                source = _named(row.connections[0][0], printed)
+        else:
             for earlier in range(index - 1, -1, -1):
                 other = printed[earlier]
                 if other.depth == row.depth:
@@ -376,8 +406,8 @@ def check_rows(summary: PrintedSummary) -> list[CheckedRow]:
     for index in range(len(printed) - 1, -1, -1):  # children first
         row = printed[index]
         source = sources[index]
-        if summary.connected and row.connections:
-            reads = _source_shape(row, by_name)
+        if summary.connected and row.depth == 0:
+            reads = _source_shape(row, printed)
         else:
             reads = source.shape if source is not None else None
         if isinstance(reads, list) and row.kind not in ("Concatenate", "Add"):

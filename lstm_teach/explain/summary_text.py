@@ -27,7 +27,10 @@ _LINE = re.compile(
     r"(?P<shape>\[[^\]]*\]|\([^)]*\)|multiple|\?)\s+"
     r"(?P<count>\d[\d,]*(?:\.0)?)(?:\s+\(unbuilt\))?(?:\s+(?P<rest>.*?))?\s*$"
 )
-_CONNECTION = re.compile(r"(?P<name>[^\s\[\]',]+)\[(?P<node>\d+)\]\[(?P<tensor>\d+)\]")
+#: "lstm[0][1]", or one Keras 3 cut short: "input_layer[0…", "sequential[0]…", "a_long_na…".
+_CONNECTION = re.compile(
+    r"(?P<name>[^\s\[\]',…]+…?)(?:\[(?P<node>\d+)\]\[(?P<tensor>\d+)\]|\[[\d\[\]]*…|(?<=…))"
+)
 _BOX_BODY = "│"
 _BOX_HEAD = "┃"
 _SEPARATOR = re.compile(r"^\s*[|¯_=\s]*$")
@@ -114,16 +117,19 @@ def _count(text: str) -> int | str | None:
 
 
 def _connections(text: str) -> tuple[tuple[str, int], ...]:
-    return tuple((found["name"], int(found["tensor"])) for found in _CONNECTION.finditer(text))
+    """(layer name, output index) per input; a cut entry's index is taken as 0, a cut name
+    keeps its "…" (matched by its beginning)."""
+    return tuple((found["name"], int(found["tensor"] or 0))
+                 for found in _CONNECTION.finditer(text))
 
 
 def _name_and_kind(text: str) -> tuple[str, str | None, int]:
     """Name, type and nesting depth from a first cell ("   └ inner (LSTM)")."""
     depth = 0
     stripped = text.strip()
-    if stripped.startswith("└"):
-        indent = len(text) - len(text.lstrip())
-        depth = indent // 3 + 1 if indent >= 3 else 1
+    if stripped.startswith("└"):  # Keras 3 prints "   " per level, then "└ "
+        indent = len(text) - len(text.lstrip()) - 1  # less the cell's own padding
+        depth = max(1, indent // 3)
         stripped = stripped[1:].strip()
     found = _KIND.match(stripped)
     if not found:
@@ -277,8 +283,12 @@ def _parse_plain(lines: list[str]) -> PrintedSummary:
             if current:
                 groups.append(current)
             current = []
-        else:
-            current.append(number)
+            continue
+        if current and _has_count(line, starts) and any(
+                _has_count(lines[earlier], starts) for earlier in current):
+            groups.append(current)  # rows typed without the rule between them
+            current = []
+        current.append(number)
     if current:
         groups.append(current)
     if not groups:
@@ -298,6 +308,16 @@ def _parse_plain(lines: list[str]) -> PrintedSummary:
         rows.append(row)
     return PrintedSummary("Keras 1/2 summary", tuple(rows), _model_name(lines), _totals(lines),
                           connected_header)
+
+
+def _has_count(line: str, starts: list[int]) -> bool:
+    """Whether this line holds a row's count (a continuation line of a wrapped row has none)."""
+    if _LINE.match(line):
+        return True
+    if len(starts) < 3:
+        return False
+    end = starts[3] if len(starts) > 3 else None
+    return isinstance(_count(line[starts[2]:end]), int) and bool(line[starts[2]:end].strip())
 
 
 def _plain_row(lines: list[str], group: list[int], starts: list[int]) -> PrintedRow | None:
