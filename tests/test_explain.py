@@ -519,3 +519,27 @@ def test_reading_text_imports_no_tensorflow():
             "lt.explain('Layer (type) Output Shape Param #\\n===\\nl (LSTM) (None, 1) 12\\n===');"
             "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=ROOT)
+
+
+# ---------------------------------------------------------------- the command
+
+
+def test_the_command_explains_a_saved_model_and_a_summary_file(tmp_path, capsys):
+    from lstm_teach.explain.__main__ import main
+    from tools.cli import parse_arguments
+
+    k = keras()
+    model = k.Sequential([k.Input((10, 3)), k.layers.LSTM(7, name="lstm")], name="saved")
+    model.save(tmp_path / "model.keras")
+    (tmp_path / "summary.txt").write_text(lt.summary_text(model), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("no summary here", encoding="utf-8")
+    assert main([str(tmp_path / "model.keras")]) == 0
+    # 4·(3·7 + 7·7 + 7) = 308, from the model's own layer.
+    assert "4·(3·7 + 7·7 + 7) = 308" in capsys.readouterr().out
+    assert main([str(tmp_path / "summary.txt")]) == 0
+    assert "lstm" in capsys.readouterr().out
+    assert main([str(tmp_path / "notes.txt")]) == 1
+    assert capsys.readouterr().err.startswith("explain: text must be a printed model.summary()")
+    assert main([str(tmp_path / "missing.keras")]) == 1
+    assert "is not a file" in capsys.readouterr().err
+    assert parse_arguments(["explain", "model.keras"]).file == "model.keras"

@@ -41,6 +41,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "handouts": ("handouts",),
     "execute": ("test",),
     "test": ("test",),
+    "explain": (),
 }
 
 
@@ -232,12 +233,23 @@ def do_handouts(course: Course, args: argparse.Namespace) -> None:
     run([python, "-m", "tools.handouts", "--out", out], cwd=course.root, env=quiet_env())
 
 
+def do_explain(course: Course, args: argparse.Namespace) -> None:
+    path = (Path.cwd() / Path(args.file).expanduser()).resolve()
+    if not path.is_file():
+        raise CommandError(f"explain: {args.file} is not a file: give a saved .keras model or "
+                           "a text file holding a printed model.summary()")
+    python = ensure_environment(course, EXTRAS["explain"], here=args.here)
+    run([python, "-m", "lstm_teach.explain", str(path)], cwd=course.root, env=quiet_env(),
+        failure="")
+
+
 COMMANDS = {
     "lab": do_lab,
     "test": do_test,
     "execute": do_execute,
     "handouts": do_handouts,
     "explorer": do_explorer,
+    "explain": do_explain,
 }
 
 
@@ -330,6 +342,13 @@ def build_parser() -> tuple[Parser, dict[str, Parser]]:
         "Stop it with Ctrl+C.",
     )
     add_server_options(explorer, 8866, "8866")
+
+    explain = add(
+        "explain", "explain a model's parameter counts layer by layer",
+        "Explain every layer's parameter count of a saved .keras model, or check a text file "
+        "holding a printed model.summary() (Keras 1, 2 or 3) or PyTorch's print(model).",
+    )
+    explain.add_argument("file", metavar="FILE", help="a .keras file or a text file")
     return parser, subparsers
 
 
