@@ -389,7 +389,7 @@ def test_the_seed_summary_written_by_keras_2_is_read():
     assert one.row("lstm_1").framework_count == 12 and two.row("lstm_1").count == 16
     # 12 = 4·(1·1 + 1·1 + 1), or 4·(2·1 + 1·1) without a bias: the seed's summary alone
     # cannot say which, and explain says so; 16 likewise (2 features, or 3 without a bias).
-    assert one.row("lstm_1").readings == ("LSTM(1) reading 1 features",
+    assert one.row("lstm_1").readings == ("LSTM(1) reading 1 feature",
                                           "LSTM(1, use_bias=False) reading 2 features")
 
 

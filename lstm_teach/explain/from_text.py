@@ -65,7 +65,10 @@ def solve(option: Option, count: int, size: int | None) -> Reading | None:
     elif size < 1 or option.make(size).count != count:
         return None
     spec = option.spec(size) if option.spec else None
-    return Reading(f"{option.label} {option.reads.format(size)}", option.make(size), size, spec)
+    said = option.reads.format(size)
+    if size == 1:
+        said = said.replace("1 features", "1 feature")
+    return Reading(f"{option.label} {said}", option.make(size), size, spec)
 
 
 def _title(cell: str) -> str:
@@ -231,7 +234,8 @@ def _cannot(kind: str, count: int, units: int | None, reads: int | None,
     first = options[0]
     if reads is not None:
         made = first.make(reads)
-        return (f"{article} {first.label} reading {reads} features has {made.count:,} "
+        return (f"{article} {first.label} reading {reads} feature{'s' if reads != 1 else ''} "
+                f"has {made.count:,} "
                 f"parameters ({made.formula}), not {count:,}")
     if first.spec is not None:
         spec = first.spec(1)

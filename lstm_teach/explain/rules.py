@@ -86,10 +86,11 @@ def bidirectional(forward: Arithmetic, backward: Arithmetic) -> Arithmetic:
         for weight in arithmetic.weights
     )
     if forward.formula == backward.formula:
-        formula = f"2 × {forward.count} = {forward.count * 2} (a forward and a backward copy)"
+        formula = (f"2 × {_n(forward.count)} = {_n(forward.count * 2)} (a forward and a "
+                   "backward copy)")
     else:
-        formula = (f"forward {forward.count} + backward {backward.count} = "
-                   f"{forward.count + backward.count}")
+        formula = (f"forward {_n(forward.count)} + backward {_n(backward.count)} = "
+                   f"{_n(forward.count + backward.count)}")
     return Arithmetic(weights, formula, "bidirectional")
 
 
@@ -146,9 +147,10 @@ def conv_lstm(filters: int, kernel_size: tuple[int, ...], channels: int, *,
         weights.append(Weight("bias", (paths * filters,)))
         bias_symbols, bias_numbers = " + filters", f" + {filters}"
     total = sum(weight.count for weight in weights)
+    area_text = (str(area) if len(kernel_size) == 1
+                 else f"{'·'.join(map(str, kernel_size))} = {area}")
     formula = (
-        f"4·(k·channels·filters + k·filters·filters{bias_symbols}) with k = "
-        f"{'·'.join(map(str, kernel_size))} = {area}: "
+        f"4·(k·channels·filters + k·filters·filters{bias_symbols}) with k = {area_text}: "
         f"4·({area}·{channels}·{filters} + {area}·{filters}·{filters}{bias_numbers}) = {_n(total)}"
     )
     return Arithmetic(tuple(weights), formula, "conv_lstm")
