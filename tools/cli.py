@@ -33,6 +33,8 @@ LINTED = [
     "lstm_teach", "tests", "notebooks", "benchmarks", "tools", "apps", "tasks.py", "conftest.py",
 ]
 EXPLORER_APP = ROOT / "apps" / "explorer.ipynb"
+#: The projector's pages: `python tasks.py explorer --page summary` serves the second.
+PAGES = {"parameters": EXPLORER_APP, "summary": ROOT / "apps" / "explain.ipynb"}
 
 #: The extras of pyproject.toml each command installs on top of the base pins.
 EXTRAS: dict[str, tuple[str, ...]] = {
@@ -109,10 +111,13 @@ def lab_command(
     return command
 
 
-def explorer_command(python: str | Path, port: int, *, open_browser: bool) -> list[str]:
-    """Voila serving apps/explorer.ipynb on 127.0.0.1 with a generated access token."""
+def explorer_command(
+    python: str | Path, port: int, *, open_browser: bool, app: Path = EXPLORER_APP
+) -> list[str]:
+    """Voila serving apps/explorer.ipynb (or another page of PAGES) on 127.0.0.1 with a
+    generated access token."""
     command = [
-        str(python), "-m", "voila", EXPLORER_APP.relative_to(ROOT).as_posix(),
+        str(python), "-m", "voila", app.relative_to(ROOT).as_posix(),
         "--Voila.ip=127.0.0.1", f"--port={port}", "--token",
         "--theme=light", "--show_tracebacks=True",
         "--KernelManager.transport_encryption=auto",
@@ -178,9 +183,10 @@ def do_lab(course: Course, args: argparse.Namespace) -> None:
 
 def do_explorer(course: Course, args: argparse.Namespace) -> None:
     python = ensure_environment(course, EXTRAS["explorer"], here=args.here)
-    app = course.root / EXPLORER_APP.relative_to(ROOT)
+    page = PAGES[getattr(args, "page", "parameters")]
+    app = course.root / page.relative_to(ROOT)
     trust(python, course, [app])
-    command = explorer_command(python, args.port, open_browser=not args.no_browser)
+    command = explorer_command(python, args.port, open_browser=not args.no_browser, app=page)
     run(command, cwd=course.root, env=quiet_env())
 
 
@@ -342,6 +348,9 @@ def build_parser() -> tuple[Parser, dict[str, Parser]]:
         "Stop it with Ctrl+C.",
     )
     add_server_options(explorer, 8866, "8866")
+    explorer.add_argument("--page", choices=sorted(PAGES), default="parameters",
+                          help="parameters: the parameter explorer (default); summary: paste a "
+                          "model.summary() and see every row explained")
 
     explain = add(
         "explain", "explain a model's parameter counts layer by layer",
