@@ -190,6 +190,8 @@ class Explanation:
                           _count_text(row.count), _count_text(row.framework_count),
                           _agree_text(row.agrees)))
             said = [f"= {row.formula}" if row.count is not None else row.formula]
+            if len(row.readings) == 1:
+                said.append(f"read as {row.readings[0]}")
             if row.weights and not row.children:
                 said.append(", ".join(f"{weight.name} {shape_text(weight.shape)}"
                                       + ("" if weight.trainable else " non-trainable")
@@ -225,17 +227,18 @@ class Explanation:
         Every text taken from the model or the pasted summary is escaped.
         """
         base = LINK_BASE if link_base is None else link_base
-        cells = ["Layer", "Kind", "Input", "Output", "Weights", "Count", self.framework,
-                 "Agrees", "How it is counted"]
+        cells = ["Layer", "Kind", "Input", "Output", "Weights", "Count (course)",
+                 f"{self.framework.capitalize()} count", "Agrees", "How it is counted"]
         head = "".join(f'<th scope="col">{html.escape(cell)}</th>' for cell in cells)
         body = []
         for depth, row in self.rows():
             target = link(row.rule, base)
             why = html.escape(row.formula)
+            if len(row.readings) == 1:
+                why += f"<br><small>read as {html.escape(row.readings[0])}</small>"
             if target is not None:
                 what = html.escape(LINKS[row.rule][2])  # type: ignore[index]
-                why += (f' <a href="{html.escape(target)}" title="{what}">'
-                        f"why: {what}</a>")
+                why += f'<br><a href="{html.escape(target)}">why: {what}</a>'
             if row.note:
                 why += f"<br><small>{html.escape(row.note)}</small>"
             weights = "<br>".join(
@@ -262,7 +265,9 @@ class Explanation:
         )
         notes = "".join(f"<p>{html.escape(note)}</p>" for note in self.notes)
         return (
-            '<div class="lstm-teach-explain">'
+            '<div class="lstm-teach-explain"><style>.lstm-teach-explain table{border-collapse:'
+            "collapse}.lstm-teach-explain th,.lstm-teach-explain td{border-bottom:1px solid "
+            "#999;padding:0.3em 0.5em;vertical-align:top;text-align:left}</style>"
             f'<table><caption>{caption}</caption><thead><tr>{head}</tr></thead>'
             f"<tbody>{''.join(body)}</tbody></table>{notes}</div>"
         )
