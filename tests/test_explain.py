@@ -543,3 +543,14 @@ def test_the_command_explains_a_saved_model_and_a_summary_file(tmp_path, capsys)
     assert main([str(tmp_path / "missing.keras")]) == 1
     assert "is not a file" in capsys.readouterr().err
     assert parse_arguments(["explain", "model.keras"]).file == "model.keras"
+
+
+def test_the_readme_example_prints_what_the_readme_shows():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Your own model: `lt.explain`", 1)[1]
+    code = section.split("```python\n", 1)[1].split("```", 1)[0]
+    shown = section.split("```text\n", 1)[1].split("```", 1)[0].strip().splitlines()
+    printed: list[str] = []
+    exec(code, {"print": lambda *args: printed.append(" ".join(map(str, args)))})  # as is
+    output = printed[0].splitlines()
+    assert all(line in output for line in shown), (shown, output)
