@@ -554,3 +554,48 @@ def test_the_readme_example_prints_what_the_readme_shows():
     exec(code, {"print": lambda *args: printed.append(" ".join(map(str, args)))})  # as is
     output = printed[0].splitlines()
     assert all(line in output for line in shown), (shown, output)
+
+
+# ---------------------------------------------------------------- more layers and the checker
+
+
+def test_stateful_and_return_state_simple_rnns_and_a_lone_layer_and_an_unknown_one():
+    k = keras()
+    layers = k.layers
+    stateful = k.Sequential([k.Input(batch_shape=(2, 5, 3)),
+                             layers.SimpleRNN(4, stateful=True, name="rnn")])
+    # 3·4 + 4·4 + 4 = 32; the states (2, 4) are variables but no weights.
+    assert assert_explained_like_keras(stateful).row("rnn").count == 32
+    inputs = k.Input((5, 3))
+    output, state = layers.SimpleRNN(4, return_state=True, use_bias=False, go_backwards=True,
+                                     name="rnn")(inputs)
+    model = k.Model(inputs, [output, state])
+    assert assert_explained_like_keras(model).row("rnn").count == 3 * 4 + 4 * 4
+    lone = layers.GRU(3, reset_after=False)
+    lone.build((None, 7, 2))
+    # 3·(2·3 + 3·3 + 3) = 54, the layer built alone outside any model.
+    assert explain(lone).layers[0].count == lone.count_params() == 54
+    unknown = k.Sequential([k.Input((5, 3)), layers.PReLU(name="prelu")])
+    row = explain(unknown).row("prelu")
+    assert (row.count, row.framework_count, row.formula, row.agrees) == (
+        None, 15, "not explained here", None)
+
+
+def test_diagnose_summary_reads_a_wrapped_name_and_stays_exact_at_any_size():
+    from lstm_teach import exercises as ex
+
+    k = keras()
+    name = "a_layer_name_long_enough_to_wrap_in_the_summary"
+    inputs = k.Input((4, 6), name="readings")
+    model = k.Model(inputs, k.layers.LSTM(3, name=name)(inputs))
+    text = lt.summary_text(model)
+    assert "…" in text  # Keras cut the name and put "(LSTM)" on the next line
+    # 4·(6·3 + 3·3 + 3) = 120 with the InputLayer row giving the 6 features.
+    assert ex.diagnose_summary(120, text, name).correct
+    assert "?" in ex.hide_count(text, name) and "120" not in ex.hide_count(text, name)
+    features = 10**15 + 1
+    count = 4 * (features * 3 + 3 * 3 + 3)
+    huge = text.replace("(None, 4, 6)", f"(None, 4, {features})").replace(
+        "120", f"{count:,}", 1)
+    assert ex.diagnose_summary(count, huge, name).correct
+    assert not ex.diagnose_summary(count + 4, huge, name).correct
