@@ -244,6 +244,7 @@ RUNS = {
     "handouts": third_party_imports(ROOT / "tools" / "handouts.py"),
     "execute": {"jupyter_core", "nbconvert"},
     "test": {"ruff", "pytest", "xdist", "nbval"},
+    "explain": {"keras", "numpy"},  # python -m lstm_teach.explain; keras loads .keras files
 }
 
 
