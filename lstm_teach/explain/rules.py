@@ -156,34 +156,29 @@ def conv_lstm(filters: int, kernel_size: tuple[int, ...], channels: int, *,
     return Arithmetic(tuple(weights), formula, "conv_lstm")
 
 
+def _scale_and_shift(channels: int, center: bool, scale: bool) -> list[Weight]:
+    """gamma (a scale) and beta (a shift) per channel, each switched off by its flag."""
+    return ([Weight("gamma", (channels,))] if scale else []) + (
+        [Weight("beta", (channels,))] if center else [])
+
+
 def batch_normalization(channels: int, *, center: bool = True, scale: bool = True) -> Arithmetic:
     """gamma and beta are learned; the moving mean and variance are updated, not trained."""
-    weights = []
-    if scale:
-        weights.append(Weight("gamma", (channels,)))
-    if center:
-        weights.append(Weight("beta", (channels,)))
+    weights = _scale_and_shift(channels, center, scale)
     learned = len(weights)
+    names = " (" + ", ".join(weight.name for weight in weights) + ")" if weights else ""
     weights += [Weight("moving_mean", (channels,), False),
                 Weight("moving_variance", (channels,), False)]
     formula = (
-        f"{learned}·channels trainable (gamma, beta) + 2·channels non-trainable (moving mean "
-        f"and variance) = {learned}·{channels} + 2·{channels} = {_n((learned + 2) * channels)}"
+        f"{learned}·channels trainable{names} + 2·channels non-trainable (moving mean and "
+        f"variance) = {learned}·{channels} + 2·{channels} = {_n((learned + 2) * channels)}"
     )
-    if learned != 2:
-        formula = (f"{learned}·channels trainable + 2·channels non-trainable (moving mean and "
-                   f"variance) = {learned}·{channels} + 2·{channels} = "
-                   f"{_n((learned + 2) * channels)}")
     return Arithmetic(tuple(weights), formula, "batch_normalization")
 
 
 def layer_normalization(channels: int, *, center: bool = True, scale: bool = True) -> Arithmetic:
     """One scale (gamma) and one shift (beta) per normalised channel."""
-    weights = []
-    if scale:
-        weights.append(Weight("gamma", (channels,)))
-    if center:
-        weights.append(Weight("beta", (channels,)))
+    weights = _scale_and_shift(channels, center, scale)
     count = len(weights)
     return Arithmetic(
         tuple(weights),
