@@ -599,3 +599,12 @@ def test_diagnose_summary_reads_a_wrapped_name_and_stays_exact_at_any_size():
         "120", f"{count:,}", 1)
     assert ex.diagnose_summary(count, huge, name).correct
     assert not ex.diagnose_summary(count + 4, huge, name).correct
+
+
+@pytest.mark.parametrize("module", ["lstm_teach.explain", "lstm_teach.explain.rules"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    failures, attempted = doctest.testmod(importlib.import_module(module))
+    assert attempted >= 2 and failures == 0

@@ -16,14 +16,18 @@ HTML table in a notebook, each row linking to the course cell that teaches its r
 Only the Keras path imports Keras (through lstm_teach.keras_bridge); the text parser and
 the arithmetic are plain Python.
 
->>> print(explain('''
+>>> checked = explain('''
 ... Layer (type)                 Output Shape              Param #
 ... =================================================================
-... lstm_1 (LSTM)                (None, 1)                 16
+... lstm_1 (LSTM)                (None, 5, 1)              16
+... _________________________________________________________________
+... lstm_2 (LSTM)                (None, 3)                 60
 ... =================================================================
-... Total params: 16
-... ''').row("lstm_1").formula)
-4·(features·units + units·units + units) = 4·(2·1 + 1·1 + 1) = 16
+... ''')
+>>> checked.row("lstm_2").formula    # reads lstm_1's 1 unit
+'4·(features·units + units·units + units) = 4·(1·3 + 3·3 + 3) = 60'
+>>> checked.row("lstm_1").readings   # nothing printed says what the first layer reads
+('LSTM(1) reading 2 features', 'LSTM(1, use_bias=False) reading 3 features')
 """
 
 from __future__ import annotations
