@@ -57,6 +57,23 @@ def hide_count(summary: str, layer: str) -> str:
     """The summary with `layer`'s parameter count and the totals replaced by "?".
 
     Print this for the learner and give the checker the full summary.
+
+    Parameters
+    ----------
+    summary : str
+        The text `lt.summary_text(model)` returns.
+    layer : str
+        A row's layer name (a name Keras cut with "…" is found by its full name).
+
+    Returns
+    -------
+    str
+        The same text with the count and the totals masked.
+
+    Raises
+    ------
+    TypeError, ValueError
+        summary is no summary text, or layer names no row of it.
     """
     parsed = _summary(summary)
     row = parsed.rows[_row(parsed.rows, layer)]
@@ -182,12 +199,32 @@ def _summary_question(parsed: PrintedSummary, index: int) -> Question:
 def diagnose_summary(answer: int | None, summary: str, layer: str) -> Feedback:
     """Check a layer's count read or worked out from a model summary.
 
-    summary is the full text of `lt.summary_text(model)` (show the learner
-    `hide_count(summary, layer)`); layer names an LSTM, GRU or SimpleRNN row (a name Keras
-    cut with "…" is found by its full name). Recognised slips: those of diagnose_count,
-    timesteps_as_features, input_features, units_from_timesteps and other_row. When the
-    summary does not show what the layer reads and two settings fit its count, the right
-    answer says so and names both.
+    Recognised slips: those of diagnose_count, timesteps_as_features, input_features,
+    units_from_timesteps and other_row. When the summary does not show what the layer
+    reads and two settings fit its count, the right answer says so and names both, and a
+    slip that fits either reading is named.
+
+    Parameters
+    ----------
+    answer : int or None
+        The learner's count (None: not answered yet).
+    summary : str
+        The full text of `lt.summary_text(model)` (show the learner
+        `hide_count(summary, layer)`).
+    layer : str
+        An LSTM, GRU or SimpleRNN row's name (a name Keras cut with "…" is found by its
+        full name).
+
+    Returns
+    -------
+    Feedback
+        The verdict and its explanation.
+
+    Raises
+    ------
+    TypeError, ValueError
+        summary is no summary text, layer names no recurrent row with its count, or answer
+        is not a whole number.
     """
     parsed = _summary(summary)
     question = _summary_question(parsed, _row(parsed.rows, layer))
@@ -243,8 +280,23 @@ def _letter(answer: object) -> str:
 def diagnose_seed_sentence(answer: str | None) -> Feedback:
     """Check which sentence of SEED_SENTENCES is wrong, and say what shows it.
 
-    answer is a letter, "a" to "e". Each right sentence chosen is answered with the
-    evidence that it holds (keys c_per_unit, four_paths, three_terms, bias_c_proxy).
+    Each right sentence chosen is answered with the evidence that it holds (keys
+    c_per_unit, four_paths, three_terms, bias_c_proxy).
+
+    Parameters
+    ----------
+    answer : str or None
+        A letter, "a" to "e" (None: not answered yet).
+
+    Returns
+    -------
+    Feedback
+        The verdict and its evidence.
+
+    Raises
+    ------
+    ValueError
+        answer is not one of the letters.
     """
     question = Question(
         expected=_WRONG_SENTENCE,

@@ -74,8 +74,23 @@ def _is_torch(obj: object) -> bool:
 def explain(obj: Any) -> Explanation:
     """Every layer of `obj` with its parameter count worked out by the course's rules.
 
-    See the module's docstring for what `obj` may be. Anything else is refused with a
-    TypeError; text that holds no summary, or a summary cut short, with a ValueError.
+    Parameters
+    ----------
+    obj : keras.Layer, torch.nn.Module or str
+        A built Keras model or layer, a PyTorch module, or the text of a printed
+        model.summary() (Keras 1, 2 or 3) or PyTorch print(model).
+
+    Returns
+    -------
+    Explanation
+        The rows, totals and notes; prints as a table, shows as HTML in a notebook.
+
+    Raises
+    ------
+    TypeError
+        obj is none of those (None, bytes, another object).
+    ValueError
+        The model is not built, or the text holds no summary or is cut short.
     """
     if isinstance(obj, str):
         from lstm_teach.explain.from_text import explain_text

@@ -209,7 +209,23 @@ def _as_arithmetic(row: LayerRow) -> rules.Arithmetic:
 
 
 def explain_keras(obj: Any) -> Explanation:
-    """The Explanation of a built Keras model or layer."""
+    """The Explanation of a built Keras model or layer.
+
+    Parameters
+    ----------
+    obj : keras.Layer
+        A built model (Sequential, functional, subclassed) or layer.
+
+    Returns
+    -------
+    Explanation
+        One row per layer, Keras' count beside the course's.
+
+    Raises
+    ------
+    ValueError
+        The model has no layers, or no weights yet (not built).
+    """
     from lstm_teach.keras_bridge import keras as load_keras
 
     keras = load_keras()

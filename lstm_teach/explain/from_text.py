@@ -31,8 +31,19 @@ _MODELS = ("Sequential", "Functional", "Model")
 class Option:
     """One setting of a layer: its name for a reading, and its arithmetic for a size.
 
-    `size` is what the count is solved for (the features read, a kernel's area, …),
-    described by `reads` ("reading {} features").
+    Parameters
+    ----------
+    label : str
+        The setting, e.g. "LSTM(3, use_bias=False)".
+    make : callable
+        The arithmetic for a size (the features read, or a kernel's area).
+    reads : str
+        How a reading says the size, e.g. "reading {} features".
+    spec : callable or None
+        The LayerSpec for a size, for recurrent settings.
+    features : bool
+        True when the size is the features read (the row above may fix it); False when it
+        is always solved (a kernel's size).
     """
 
     label: str
@@ -44,7 +55,19 @@ class Option:
 
 @dataclass(frozen=True)
 class Reading:
-    """A setting that gives the printed count, with the size it needs."""
+    """A setting that gives the printed count, with the size it needs.
+
+    Parameters
+    ----------
+    label : str
+        The setting and its size, e.g. "LSTM(3) reading 5 features".
+    arithmetic : Arithmetic
+        Its weights and formula.
+    size : int
+        The size it needs.
+    spec : LayerSpec or None
+        The recurrent layer it describes.
+    """
 
     label: str
     arithmetic: rules.Arithmetic
@@ -53,8 +76,25 @@ class Reading:
 
 
 def solve(option: Option, count: int, size: int | None) -> Reading | None:
-    """The reading of `option` that has `count` parameters: checked for a known size,
-    else worked out as the one size with that count (counts grow by a fixed step)."""
+    """The reading of `option` that has `count` parameters.
+
+    Checked for a known size, else worked out as the one size with that count: counts
+    grow by a fixed step per unit of size, so one integer division finds it.
+
+    Parameters
+    ----------
+    option : Option
+        The setting tried.
+    count : int
+        The printed count.
+    size : int or None
+        The size if the summary fixes it.
+
+    Returns
+    -------
+    Reading or None
+        The reading, or None when no size gives the count.
+    """
     if size is None:
         one, two = option.make(1).count, option.make(2).count
         step = two - one
@@ -211,7 +251,20 @@ def _fixed_readings(
 
 
 def recurrent_readings(row: PrintedRow, reads: Shape | list[Shape] | None) -> list[Reading]:
-    """Every setting of a printed LSTM, GRU or SimpleRNN row that gives its count."""
+    """Every setting of a printed LSTM, GRU or SimpleRNN row that gives its count.
+
+    Parameters
+    ----------
+    row : PrintedRow
+        The row.
+    reads : tuple, list of tuple or None
+        The shape it reads, if the summary shows it.
+
+    Returns
+    -------
+    list of Reading
+        The readings (none for another kind of row).
+    """
     if row.kind not in _RECURRENT or row.count is None:
         return []
     options, _ = _options(row.kind, row.shape, _units(reads))
@@ -349,7 +402,19 @@ def _unique(readings: list[Reading]) -> list[Reading]:
 
 @dataclass(frozen=True)
 class CheckedRow:
-    """A printed row, the row it reads from (if the summary shows one), and its check."""
+    """A printed row, the row it reads from (if the summary shows one), and its check.
+
+    Parameters
+    ----------
+    printed : PrintedRow
+        The row as printed.
+    source : PrintedRow or None
+        The row whose output it reads.
+    reads : tuple, list of tuple or None
+        The shape it reads.
+    row : LayerRow
+        The check's result.
+    """
 
     printed: PrintedRow
     source: PrintedRow | None
@@ -386,7 +451,18 @@ def _source_shape(row: PrintedRow, rows: list[PrintedRow]) -> Shape | list[Shape
 
 
 def check_rows(summary: PrintedSummary) -> list[CheckedRow]:
-    """Every printed row checked, in order, nested rows inside the model row above them."""
+    """Every printed row checked, in order, nested rows inside the model row above them.
+
+    Parameters
+    ----------
+    summary : PrintedSummary
+        The parsed summary.
+
+    Returns
+    -------
+    list of CheckedRow
+        One per printed row, in the printed order.
+    """
     printed = list(summary.rows)
     sources: list[PrintedRow | None] = []
     for index, row in enumerate(printed):
@@ -447,6 +523,18 @@ def _notes(summary: PrintedSummary, rows: list[LayerRow]) -> tuple[str, ...]:
 
 
 def explain_summary(summary: PrintedSummary) -> Explanation:
+    """The Explanation of a parsed summary: every row checked, the totals compared.
+
+    Parameters
+    ----------
+    summary : PrintedSummary
+        The parsed summary.
+
+    Returns
+    -------
+    Explanation
+        Top-level rows (inner rows as children) and notes on the totals.
+    """
     checked = check_rows(summary)
     top = [item.row for item in checked if item.printed.depth == 0]
     title = f'Model "{summary.model}"' if summary.model else "Pasted summary"
@@ -455,7 +543,23 @@ def explain_summary(summary: PrintedSummary) -> Explanation:
 
 
 def explain_text(text: str) -> Explanation:
-    """The Explanation of a printed Keras summary or PyTorch print(model)."""
+    """The Explanation of a printed Keras summary or PyTorch print(model).
+
+    Parameters
+    ----------
+    text : str
+        The pasted text.
+
+    Returns
+    -------
+    Explanation
+        Every row checked.
+
+    Raises
+    ------
+    ValueError
+        The text is empty, holds no summary, or is cut short.
+    """
     if not text.strip():
         raise ValueError("obj is empty text: paste the whole output of model.summary() or "
                          "of print(model)")

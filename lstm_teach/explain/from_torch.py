@@ -60,7 +60,18 @@ def _row(name: str, module: Any) -> LayerRow:
 
 
 def explain_torch(module: Any) -> Explanation:
-    """The Explanation of a PyTorch nn.Module (containers row by row)."""
+    """The Explanation of a PyTorch nn.Module (containers row by row).
+
+    Parameters
+    ----------
+    module : torch.nn.Module
+        Any module; read through its attributes and parameters().
+
+    Returns
+    -------
+    Explanation
+        One row per module, PyTorch's count beside the course's.
+    """
     row = _row(type(module).__name__.lower(), module)
     if row.children:
         rows = row.children

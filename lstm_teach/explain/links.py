@@ -49,8 +49,21 @@ LINKS = MappingProxyType({
 
 
 def link(rule: str | None, base: str = "") -> str | None:
-    """The address of the cell teaching `rule`, from a page at `base` (the path from that
-    page's folder to the repository's root, e.g. "../../" for notebooks/reference/)."""
+    """The address of the cell teaching `rule`, seen from a page at `base`.
+
+    Parameters
+    ----------
+    rule : str or None
+        A key of `LINKS`.
+    base : str
+        The path from that page's folder to the repository's root, e.g. "../../" for
+        notebooks/reference/.
+
+    Returns
+    -------
+    str or None
+        "path#anchor", or None for a rule with no cell.
+    """
     if rule is None or rule not in LINKS:
         return None
     path, anchor, _ = LINKS[rule]

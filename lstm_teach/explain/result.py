@@ -23,7 +23,18 @@ NOT_EXPLAINED = "not explained here"
 
 
 def shape_text(shape: object) -> str:
-    """(None, 10, 7) as Keras prints it; several outputs as a list; unknown as "?"."""
+    """(None, 10, 7) as Keras prints it; several outputs as a list; unknown as "?".
+
+    Parameters
+    ----------
+    shape : tuple, list of tuple or None
+        A shape, several shapes, or None when unknown.
+
+    Returns
+    -------
+    str
+        The shape as text.
+    """
     if shape is None:
         return "?"
     if isinstance(shape, list):
@@ -39,10 +50,31 @@ def shape_text(shape: object) -> str:
 class LayerRow:
     """One layer: what it is, what it reads and returns, its weights and counts.
 
-    `count` is the course's arithmetic (None when the layer is not explained here or no
-    reading of a printed row fits); `framework_count` is what Keras or PyTorch reports, or
-    the number printed in a summary. `readings` lists every setting that fits a printed
-    row (two or more: the count is ambiguous); `note` says what the row's check found.
+    Parameters
+    ----------
+    name, kind : str
+        The layer's name and class (or the type a summary printed).
+    input_shape, output_shape : tuple, list of tuple or None
+        What it reads and returns, where known.
+    weights : tuple of Weight
+        Its weights by the course's arithmetic.
+    formula : str
+        The formula with numbers; for a printed count no reading fits, why it cannot be;
+        "not explained here" for a layer outside the course's rules.
+    count : int or None
+        The course's count (None when not explained, or when no reading fits).
+    framework_count : int or None
+        What Keras or PyTorch reports, or the number printed in a summary.
+    rule : str or None
+        The key of the rule in `links.LINKS` ("unknown" for a layer not explained here).
+    children : tuple of LayerRow
+        The parts of a wrapper or an inner model.
+    note : str
+        What the row's check found besides the formula.
+    readings : tuple of str
+        Every setting that fits a printed row (two or more: the count is ambiguous).
+    framework_trainable : int or None
+        The framework's trainable count, used where the arithmetic lists no weights.
     """
 
     name: str
@@ -64,6 +96,30 @@ class LayerRow:
                   *, input_shape: object = None, output_shape: object = None,
                   children: tuple[LayerRow, ...] = (), note: str = "",
                   readings: tuple[str, ...] = ()) -> LayerRow:
+        """A row counted by the course's arithmetic.
+
+        Parameters
+        ----------
+        name, kind : str
+            The layer's name and class.
+        arithmetic : Arithmetic
+            Its weights, formula and rule.
+        framework_count : int or None
+            The framework's (or the printed) count.
+        input_shape, output_shape : tuple, list of tuple or None
+            What it reads and returns.
+        children : tuple of LayerRow
+            Its parts.
+        note : str
+            A remark.
+        readings : tuple of str
+            The settings that fit a printed row.
+
+        Returns
+        -------
+        LayerRow
+            The row.
+        """
         return cls(name, kind, input_shape, output_shape, arithmetic.weights, arithmetic.formula,
                    arithmetic.count, framework_count, arithmetic.rule, children, note, readings)
 
@@ -72,7 +128,28 @@ class LayerRow:
                 input_shape: object = None, output_shape: object = None,
                 framework_trainable: int | None = None, note: str = "",
                 children: tuple[LayerRow, ...] = ()) -> LayerRow:
-        """A layer the course has no rule for: the framework's count, no formula."""
+        """A layer the course has no rule for: the framework's count, no formula.
+
+        Parameters
+        ----------
+        name, kind : str
+            The layer's name and class.
+        framework_count : int or None
+            The framework's (or the printed) count.
+        input_shape, output_shape : tuple, list of tuple or None
+            What it reads and returns.
+        framework_trainable : int or None
+            The framework's trainable count.
+        note : str
+            Why it is not explained.
+        children : tuple of LayerRow
+            Its parts, if any.
+
+        Returns
+        -------
+        LayerRow
+            The row, its formula "not explained here".
+        """
         return cls(name, kind, input_shape, output_shape, (), NOT_EXPLAINED, None,
                    framework_count, "unknown", children, note, (), framework_trainable)
 
@@ -117,7 +194,18 @@ class LayerRow:
         return link(self.rule, LINK_BASE)
 
     def walk(self, depth: int = 0) -> Iterator[tuple[int, LayerRow]]:
-        """This row and every row inside it, with its depth."""
+        """This row and every row inside it, with its depth.
+
+        Parameters
+        ----------
+        depth : int
+            This row's depth.
+
+        Returns
+        -------
+        Iterator of (int, LayerRow)
+            Depth-first, this row first.
+        """
         yield depth, self
         for child in self.children:
             yield from child.walk(depth + 1)
@@ -136,10 +224,22 @@ class Explanation:
     """Every layer of a model (or a printed summary) with its count worked out.
 
     `total`, `trainable` and `non_trainable` add the rows up (the course's counts, and the
-    framework's for layers not explained here). `printed` holds the totals a summary
-    printed ("total", "trainable", "non_trainable"), if any; `notes` what the check of the
-    whole found. `framework` names what `framework_count` comes from ("Keras", "PyTorch",
-    "printed").
+    framework's for layers not explained here).
+
+    Parameters
+    ----------
+    title : str
+        What was explained ('Model "name"', "Pasted summary", …).
+    source : str
+        What kind of thing it was ("a Keras model", "a printed Keras 3 summary", …).
+    framework : str
+        What `framework_count` comes from: "Keras", "PyTorch" or "printed".
+    layers : tuple of LayerRow
+        The top-level rows.
+    notes : tuple of str
+        What the check of the whole found (a total that is not the sum, …).
+    printed : dict or None
+        The totals a summary printed ("total", "trainable", "non_trainable").
     """
 
     title: str
@@ -167,12 +267,34 @@ class Explanation:
         return all(row.agrees is not False for _, row in self.rows())
 
     def rows(self) -> Iterator[tuple[int, LayerRow]]:
-        """Every row, wrapped and inner ones included, with its depth."""
+        """Every row, wrapped and inner ones included, with its depth.
+
+        Returns
+        -------
+        Iterator of (int, LayerRow)
+            Depth-first, in the model's order.
+        """
         for row in self.layers:
             yield from row.walk()
 
     def row(self, name: str) -> LayerRow:
-        """The row of the layer called `name` (inner rows included)."""
+        """The row of the layer called `name` (inner rows included).
+
+        Parameters
+        ----------
+        name : str
+            The layer's name.
+
+        Returns
+        -------
+        LayerRow
+            The first row of that name.
+
+        Raises
+        ------
+        KeyError
+            No row has that name; the message lists them.
+        """
         for _, row in self.rows():
             if row.name == name:
                 return row
@@ -225,6 +347,16 @@ class Explanation:
         """An HTML table; each row's "why" links to the course cell teaching its rule.
 
         Every text taken from the model or the pasted summary is escaped.
+
+        Parameters
+        ----------
+        link_base : str or None
+            The path from the page to the repository's root (None: `LINK_BASE`).
+
+        Returns
+        -------
+        str
+            The table.
         """
         base = LINK_BASE if link_base is None else link_base
         cells = ["Layer", "Kind", "Input", "Output", "Weights", "Count (course)",

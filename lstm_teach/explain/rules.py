@@ -23,7 +23,17 @@ from lstm_teach.counting import CELL_KINDS, LayerSpec
 
 @dataclass(frozen=True)
 class Weight:
-    """One weight tensor the arithmetic says a layer holds."""
+    """One weight tensor the arithmetic says a layer holds.
+
+    Parameters
+    ----------
+    name : str
+        The weight's name, as the framework calls it ("kernel", "weight_ih_l0", …).
+    shape : tuple of int
+        Its shape.
+    trainable : bool
+        False for numbers training does not fit (moving statistics, frozen layers).
+    """
 
     name: str
     shape: tuple[int, ...]
@@ -36,7 +46,17 @@ class Weight:
 
 @dataclass(frozen=True)
 class Arithmetic:
-    """A layer's weights by the course's rules, the formula with numbers, the rule's key."""
+    """A layer's weights by the course's rules, the formula with numbers, the rule's key.
+
+    Parameters
+    ----------
+    weights : tuple of Weight
+        Every weight tensor, in the framework's order.
+    formula : str
+        The formula in symbols, then with the numbers put in, then its value.
+    rule : str
+        The key of the rule in `links.LINKS`: the course cell that teaches it.
+    """
 
     weights: tuple[Weight, ...]
     formula: str
@@ -55,7 +75,13 @@ class Arithmetic:
         return self.count - self.trainable
 
     def frozen(self) -> Arithmetic:
-        """The same weights with trainable=False (a layer frozen with layer.trainable = False)."""
+        """The same weights with trainable=False (a layer frozen with layer.trainable = False).
+
+        Returns
+        -------
+        Arithmetic
+            The frozen copy; its formula says so.
+        """
         weights = tuple(replace(weight, trainable=False) for weight in self.weights)
         return Arithmetic(weights, f"{self.formula}, all frozen (trainable=False)", self.rule)
 
@@ -65,7 +91,18 @@ def _n(value: int) -> str:
 
 
 def recurrent(spec: LayerSpec) -> Arithmetic:
-    """An LSTM, GRU or SimpleRNN layer (or its cell), Keras' or PyTorch's convention."""
+    """An LSTM, GRU or SimpleRNN layer (or its cell), Keras' or PyTorch's convention.
+
+    Parameters
+    ----------
+    spec : LayerSpec
+        The layer, as `lstm_teach.counting` describes it.
+
+    Returns
+    -------
+    Arithmetic
+        Its weights and formula, from `spec.rows` and `spec.formula`.
+    """
     weights = tuple(Weight(row.name, row.shape) for row in spec.rows)
     if not spec.use_bias:
         rule = f"{spec.cell}_no_bias"
@@ -79,7 +116,18 @@ def recurrent(spec: LayerSpec) -> Arithmetic:
 
 
 def bidirectional(forward: Arithmetic, backward: Arithmetic) -> Arithmetic:
-    """Two recurrent layers side by side, one reading the sequence backwards."""
+    """Two recurrent layers side by side, one reading the sequence backwards.
+
+    Parameters
+    ----------
+    forward, backward : Arithmetic
+        The two directions (equal unless a backward_layer was set apart).
+
+    Returns
+    -------
+    Arithmetic
+        Both directions' weights, named forward/… and backward/….
+    """
     weights = tuple(
         replace(weight, name=f"{side}/{weight.name}")
         for side, arithmetic in (("forward", forward), ("backward", backward))
@@ -95,7 +143,22 @@ def bidirectional(forward: Arithmetic, backward: Arithmetic) -> Arithmetic:
 
 
 def dense(units: int, features: int, use_bias: bool = True) -> Arithmetic:
-    """Dense reads the last axis only: the same kernel for every timestep of a sequence."""
+    """Dense reads the last axis only: the same kernel for every timestep of a sequence.
+
+    Parameters
+    ----------
+    units : int
+        The layer's units (its output width).
+    features : int
+        The width of the last axis it reads.
+    use_bias : bool
+        Whether it has a bias.
+
+    Returns
+    -------
+    Arithmetic
+        kernel (features, units) and bias (units,).
+    """
     weights = [Weight("kernel", (features, units))]
     if use_bias:
         weights.append(Weight("bias", (units,)))
@@ -107,7 +170,20 @@ def dense(units: int, features: int, use_bias: bool = True) -> Arithmetic:
 
 
 def embedding(input_dim: int, output_dim: int) -> Arithmetic:
-    """One row of output_dim numbers per token of the vocabulary."""
+    """One row of output_dim numbers per token of the vocabulary.
+
+    Parameters
+    ----------
+    input_dim : int
+        The vocabulary's size.
+    output_dim : int
+        The numbers per token.
+
+    Returns
+    -------
+    Arithmetic
+        embeddings (input_dim, output_dim).
+    """
     return Arithmetic(
         (Weight("embeddings", (input_dim, output_dim)),),
         f"input_dim·output_dim = {input_dim}·{output_dim} = {_n(input_dim * output_dim)}",
@@ -117,7 +193,26 @@ def embedding(input_dim: int, output_dim: int) -> Arithmetic:
 
 def conv1d(filters: int, kernel_size: int, channels: int, *, groups: int = 1,
            use_bias: bool = True) -> Arithmetic:
-    """A kernel of kernel_size × channels/groups per filter, one bias per filter."""
+    """A kernel of kernel_size × channels/groups per filter, one bias per filter.
+
+    Parameters
+    ----------
+    filters : int
+        Output channels.
+    kernel_size : int
+        The window's length.
+    channels : int
+        Input channels.
+    groups : int
+        Channel groups (each filter reads channels/groups of them).
+    use_bias : bool
+        Whether it has a bias.
+
+    Returns
+    -------
+    Arithmetic
+        kernel (kernel_size, channels/groups, filters) and bias (filters,).
+    """
     per_group = channels // groups
     weights = [Weight("kernel", (kernel_size, per_group, filters))]
     symbols = "kernel_size·channels·filters"
@@ -133,9 +228,27 @@ def conv1d(filters: int, kernel_size: int, channels: int, *, groups: int = 1,
 
 def conv_lstm(filters: int, kernel_size: tuple[int, ...], channels: int, *,
               use_bias: bool = True) -> Arithmetic:
-    """ConvLSTM: an LSTM whose products are convolutions, so each weight is a kernel area
-    times what a Dense-style LSTM would hold: 4·(k·channels·filters + k·filters·filters
-    + filters), k the kernel's area."""
+    """ConvLSTM: an LSTM whose products are convolutions.
+
+    Each weight is a kernel area k times what a Dense-style LSTM holds:
+    4·(k·channels·filters + k·filters·filters + filters).
+
+    Parameters
+    ----------
+    filters : int
+        The layer's filters (its units).
+    kernel_size : tuple of int
+        The kernel's size along each spatial axis.
+    channels : int
+        Input channels.
+    use_bias : bool
+        Whether it has a bias.
+
+    Returns
+    -------
+    Arithmetic
+        kernel, recurrent_kernel and bias.
+    """
     area = math.prod(kernel_size)
     paths = CELL_KINDS["lstm"].paths
     weights = [
@@ -163,7 +276,20 @@ def _scale_and_shift(channels: int, center: bool, scale: bool) -> list[Weight]:
 
 
 def batch_normalization(channels: int, *, center: bool = True, scale: bool = True) -> Arithmetic:
-    """gamma and beta are learned; the moving mean and variance are updated, not trained."""
+    """gamma and beta are learned; the moving mean and variance are updated, not trained.
+
+    Parameters
+    ----------
+    channels : int
+        The normalised axis' size.
+    center, scale : bool
+        Whether beta (center) and gamma (scale) exist.
+
+    Returns
+    -------
+    Arithmetic
+        gamma, beta (trainable), moving_mean and moving_variance (non-trainable).
+    """
     weights = _scale_and_shift(channels, center, scale)
     learned = len(weights)
     names = " (" + ", ".join(weight.name for weight in weights) + ")" if weights else ""
@@ -177,7 +303,20 @@ def batch_normalization(channels: int, *, center: bool = True, scale: bool = Tru
 
 
 def layer_normalization(channels: int, *, center: bool = True, scale: bool = True) -> Arithmetic:
-    """One scale (gamma) and one shift (beta) per normalised channel."""
+    """One scale (gamma) and one shift (beta) per normalised channel.
+
+    Parameters
+    ----------
+    channels : int
+        The number of normalised numbers.
+    center, scale : bool
+        Whether beta (center) and gamma (scale) exist.
+
+    Returns
+    -------
+    Arithmetic
+        gamma and beta.
+    """
     weights = _scale_and_shift(channels, center, scale)
     count = len(weights)
     return Arithmetic(
@@ -204,12 +343,38 @@ NO_WEIGHTS = {
 
 
 def no_weights(kind: str) -> Arithmetic:
-    """A layer that transforms its input without weights of its own."""
+    """A layer that transforms its input without weights of its own.
+
+    Parameters
+    ----------
+    kind : str
+        Its class name, a key of `NO_WEIGHTS`.
+
+    Returns
+    -------
+    Arithmetic
+        No weights, and what the layer does instead.
+    """
     return Arithmetic((), f"0: {NO_WEIGHTS[kind]}", "no_weights")
 
 
 def stacked(parts: list[Arithmetic], rule: str, what: str) -> Arithmetic:
-    """Several parts counted one after the other (stacked cells, a container's layers)."""
+    """Several parts counted one after the other (stacked cells, a container's layers).
+
+    Parameters
+    ----------
+    parts : list of Arithmetic
+        Each part's arithmetic.
+    rule : str
+        The rule's key for the whole.
+    what : str
+        What the parts are, for the formula.
+
+    Returns
+    -------
+    Arithmetic
+        Every part's weights; the formula adds their counts.
+    """
     weights = tuple(weight for part in parts for weight in part.weights)
     total = sum(part.count for part in parts)
     if not parts:
@@ -224,10 +389,31 @@ def stacked(parts: list[Arithmetic], rule: str, what: str) -> Arithmetic:
 def torch_recurrent(cell: str, input_size: int, hidden_size: int, *, num_layers: int = 1,
                     bias: bool = True, bidirectional: bool = False,
                     proj_size: int = 0) -> Arithmetic:
-    """nn.LSTM / nn.GRU / nn.RNN: per layer and direction weight_ih, weight_hh, two biases
-    (bias_ih, bias_hh) and, for an LSTM with proj_size, weight_hr (proj_size, hidden_size).
+    """nn.LSTM / nn.GRU / nn.RNN, in PyTorch's layout.
 
-    Layer l > 0 reads what layer l − 1 returns: directions · (proj_size or hidden_size).
+    Per layer and direction: weight_ih, weight_hh, two biases (bias_ih, bias_hh) and, for an
+    LSTM with proj_size, weight_hr (proj_size, hidden_size). Layer l > 0 reads what layer
+    l − 1 returns: directions · (proj_size or hidden_size).
+
+    Parameters
+    ----------
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    input_size, hidden_size : int
+        What the first layer reads; each layer's hidden size.
+    num_layers : int
+        Stacked layers.
+    bias : bool
+        Whether the two biases exist.
+    bidirectional : bool
+        Whether each layer runs both ways.
+    proj_size : int
+        The LSTM's projected output size (0: none).
+
+    Returns
+    -------
+    Arithmetic
+        Every parameter PyTorch creates, in its order.
     """
     paths = CELL_KINDS[cell].paths
     width = paths * hidden_size
@@ -264,7 +450,20 @@ def torch_recurrent(cell: str, input_size: int, hidden_size: int, *, num_layers:
 
 
 def torch_linear(in_features: int, out_features: int, bias: bool = True) -> Arithmetic:
-    """nn.Linear: weight (out, in), the transpose of Keras' kernel, and bias (out,)."""
+    """nn.Linear: weight (out, in), the transpose of Keras' kernel, and bias (out,).
+
+    Parameters
+    ----------
+    in_features, out_features : int
+        What it reads and returns.
+    bias : bool
+        Whether it has a bias.
+
+    Returns
+    -------
+    Arithmetic
+        weight and bias.
+    """
     weights = [Weight("weight", (out_features, in_features))]
     formula = f"in·out = {in_features}·{out_features}"
     if bias:
@@ -275,7 +474,18 @@ def torch_linear(in_features: int, out_features: int, bias: bool = True) -> Arit
 
 
 def torch_embedding(num_embeddings: int, embedding_dim: int) -> Arithmetic:
-    """nn.Embedding: one row of embedding_dim numbers per token."""
+    """nn.Embedding: one row of embedding_dim numbers per token.
+
+    Parameters
+    ----------
+    num_embeddings, embedding_dim : int
+        The vocabulary's size and the numbers per token.
+
+    Returns
+    -------
+    Arithmetic
+        weight (num_embeddings, embedding_dim).
+    """
     total = num_embeddings * embedding_dim
     return Arithmetic(
         (Weight("weight", (num_embeddings, embedding_dim)),),
@@ -285,8 +495,23 @@ def torch_embedding(num_embeddings: int, embedding_dim: int) -> Arithmetic:
 
 
 def cudnn(cell: str, units: int, features: int) -> Arithmetic:
-    """Keras 2's CuDNNLSTM / CuDNNGRU: Keras' kernel shapes and one bias of twice the width,
-    cuDNN's input and recurrent biases end to end: PyTorch's count under Keras' names."""
+    """Keras 2's CuDNNLSTM / CuDNNGRU: PyTorch's count under Keras' names.
+
+    Keras' kernel shapes and one bias of twice the width: cuDNN's input and recurrent biases
+    end to end.
+
+    Parameters
+    ----------
+    cell : str
+        "lstm" or "gru".
+    units, features : int
+        The layer's units and what it reads.
+
+    Returns
+    -------
+    Arithmetic
+        kernel, recurrent_kernel and bias (2·paths·units,).
+    """
     spec = LayerSpec(units, features, cell, True, "pytorch")
     width = spec.kind.paths * units
     weights = (Weight("kernel", (features, width)), Weight("recurrent_kernel", (units, width)),

@@ -38,7 +38,27 @@ _SEPARATOR = re.compile(r"^\s*[|¯_=\s]*$")
 
 @dataclass(frozen=True)
 class PrintedRow:
-    """One layer's row as printed. `count` is None when the text shows "?" (hide_count)."""
+    """One layer's row as printed.
+
+    Parameters
+    ----------
+    name : str
+        The printed name (Keras 3 may cut it with "…").
+    kind : str or None
+        The printed type, None when the table cut it off.
+    shape : tuple, list of tuple or None
+        The printed output shape(s).
+    count : int or None
+        The printed count; None for "?" (hide_count).
+    depth : int
+        Nesting depth (rows of an expanded inner model are 1 deeper).
+    connections : tuple of (str, int)
+        "Connected to" entries: the layer read and which of its outputs.
+    count_at : tuple of int or None
+        (line, start, end) of the count in the text.
+    text : str
+        The row's lines.
+    """
 
     name: str
     kind: str | None
@@ -55,13 +75,38 @@ class PrintedRow:
         return self.name.endswith("…")
 
     def is_named(self, name: str) -> bool:
-        """Whether this row is the layer `name` (a cut name matches its beginning)."""
+        """Whether this row is the layer `name` (a cut name matches its beginning).
+
+        Parameters
+        ----------
+        name : str
+            A layer's full name.
+
+        Returns
+        -------
+        bool
+            True for the same name, or a cut name the full one begins with.
+        """
         return self.name == name or (self.cut and name.startswith(self.name[:-1]))
 
 
 @dataclass(frozen=True)
 class PrintedSummary:
-    """Every row of one printed summary, its model name and totals, and its style."""
+    """Every row of one printed summary, its model name and totals, and its style.
+
+    Parameters
+    ----------
+    style : str
+        "Keras 3 summary", "Keras 1/2 summary" or "Keras summary rows".
+    rows : tuple of PrintedRow
+        The rows in printed order.
+    model : str or None
+        The model's name if printed.
+    totals : dict
+        Printed totals: "total", "trainable", "non_trainable", "optimizer".
+    connected : bool
+        Whether the table has a "Connected to" column.
+    """
 
     style: str
     rows: tuple[PrintedRow, ...]
@@ -75,7 +120,18 @@ class SummaryError(ValueError):
 
 
 def parse_shape(text: str) -> Shape | list[Shape] | None:
-    """"(None, 10, 7)" → (None, 10, 7); "[(None, 3), (None, 3)]" → a list; else None."""
+    """"(None, 10, 7)" → (None, 10, 7); "[(None, 3), (None, 3)]" → a list; else None.
+
+    Parameters
+    ----------
+    text : str
+        A printed output shape.
+
+    Returns
+    -------
+    tuple, list of tuple or None
+        The shape(s), or None for "?", "multiple" or text that is no shape.
+    """
     text = text.strip()
     if not text or text in ("?", "multiple"):
         return None
@@ -356,7 +412,23 @@ def _squeezed_row(lines: list[str], group: list[int]) -> PrintedRow | None:
 
 
 def parse_summary(text: str) -> PrintedSummary:
-    """The rows and totals of a printed Keras summary (any version), or a SummaryError."""
+    """The rows and totals of a printed Keras summary (any version).
+
+    Parameters
+    ----------
+    text : str
+        The printed summary.
+
+    Returns
+    -------
+    PrintedSummary
+        Its rows and totals.
+
+    Raises
+    ------
+    SummaryError
+        The text holds no summary, or a summary cut short.
+    """
     lines = text.replace("\r\n", "\n").replace("\t", "    ").split("\n")
     if any(line.strip().startswith((_BOX_HEAD, "┏")) for line in lines):
         return _parse_box(lines)

@@ -57,8 +57,21 @@ def _int(settings: dict[str, Any], name: str, default: int | None = None) -> int
 
 
 def arithmetic(kind: str, settings: dict[str, Any]) -> rules.Arithmetic | None:
-    """The course's count of one PyTorch module from its settings; None when the module is
-    not explained here (or its settings are not what the arithmetic needs)."""
+    """The course's count of one PyTorch module from its constructor's settings.
+
+    Parameters
+    ----------
+    kind : str
+        The module's class name ("LSTM", "Linear", …).
+    settings : dict
+        Its settings by argument name (input_size, hidden_size, bias, …).
+
+    Returns
+    -------
+    Arithmetic or None
+        None when the module is not explained here, or its settings are not what the
+        arithmetic needs.
+    """
     try:
         return _arithmetic(kind, settings)
     except (ValueError, KeyError, TypeError):
@@ -115,7 +128,30 @@ def _arithmetic(kind: str, settings: dict[str, Any]) -> rules.Arithmetic | None:
 def torch_row(name: str, kind: str, settings: dict[str, Any], framework_count: int | None,
               children: tuple[LayerRow, ...] = (), framework_trainable: int | None = None,
               frozen: bool = False, note: str = "") -> LayerRow:
-    """One module's row: its own arithmetic, or its children's sum for a container."""
+    """One module's row: its own arithmetic, or its children's sum for a container.
+
+    Parameters
+    ----------
+    name, kind : str
+        The module's attribute name and class name.
+    settings : dict
+        Its settings by argument name.
+    framework_count : int or None
+        PyTorch's count (None for printed text, which shows none).
+    children : tuple of LayerRow
+        The rows of the modules inside it.
+    framework_trainable : int or None
+        PyTorch's trainable count.
+    frozen : bool
+        Whether its own parameters have requires_grad=False.
+    note : str
+        A remark.
+
+    Returns
+    -------
+    LayerRow
+        The row.
+    """
     if children or kind in _CONTAINERS:
         parts = [rules.Arithmetic(child.weights, child.formula, child.rule or "unknown")
                  if child.count is not None else None for child in children]
@@ -141,7 +177,18 @@ _LINE = re.compile(r"^(?P<indent>\s*)(?:\((?P<name>[^()]*)\):\s*)?"
 
 
 def looks_like_torch(text: str) -> bool:
-    """Whether text is PyTorch's print(model): its first line is Kind( or Kind(...)."""
+    """Whether text is PyTorch's print(model): its first line is Kind( or Kind(...).
+
+    Parameters
+    ----------
+    text : str
+        Pasted text.
+
+    Returns
+    -------
+    bool
+        True for PyTorch's printed form.
+    """
     first = next((line for line in text.splitlines() if line.strip()), "")
     if "Layer (type)" in text or "┃" in text:
         return False
@@ -192,7 +239,23 @@ def _names(name: str | None, times: str | None) -> list[str]:
 
 
 def parse_torch(text: str) -> Explanation:
-    """The Explanation of PyTorch's print(model) (counts from the arithmetic alone)."""
+    """The Explanation of PyTorch's print(model) (counts from the arithmetic alone).
+
+    Parameters
+    ----------
+    text : str
+        The printed module.
+
+    Returns
+    -------
+    Explanation
+        One row per module; no framework count (the text shows none).
+
+    Raises
+    ------
+    ValueError
+        A line cannot be read, or the text is cut short.
+    """
     lines = [line for line in text.replace("\r\n", "\n").split("\n") if line.strip()]
     stack: list[tuple[list[str], str, list[LayerRow]]] = [([""], "", [])]
     for line in lines:

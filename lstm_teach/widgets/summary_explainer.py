@@ -20,7 +20,15 @@ PLACEHOLDER = (
 
 
 class SummaryExplainer(widgets.VBox):
-    """A text area, an Explain button and the explanation below them."""
+    """A text area, an Explain button and the explanation below them.
+
+    Parameters
+    ----------
+    text : str
+        A summary to show explained from the start ("" for an empty box).
+    link_base : str
+        The path from the page to the repository's root, for the rows' links.
+    """
 
     def __init__(self, text: str = "", link_base: str = "../") -> None:
         self.link_base = link_base
@@ -37,7 +45,13 @@ class SummaryExplainer(widgets.VBox):
             self.update()
 
     def update(self) -> str:
-        """Explain the text now in the box; return (and show) the HTML."""
+        """Explain the text now in the box and show it; unreadable text shows the reason.
+
+        Returns
+        -------
+        str
+            The HTML now shown below the button.
+        """
         try:
             shown = explain(self.text.value).to_html(self.link_base)
         except (TypeError, ValueError) as error:
@@ -47,5 +61,18 @@ class SummaryExplainer(widgets.VBox):
 
 
 def summary_explainer(text: str = "", link_base: str = "../") -> SummaryExplainer:
-    """The summary page's widget; `link_base` leads from the page to the repository's root."""
+    """The summary page's widget: paste a printed summary, press Explain.
+
+    Parameters
+    ----------
+    text : str
+        A summary to show explained from the start ("" for an empty box).
+    link_base : str
+        The path from the page to the repository's root, for the rows' links.
+
+    Returns
+    -------
+    SummaryExplainer
+        The widget; display it (end a cell with it).
+    """
     return SummaryExplainer(text, link_base)
