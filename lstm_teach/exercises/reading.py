@@ -124,9 +124,9 @@ def _summary_question(parsed: PrintedSummary, index: int) -> Question:
     first = next(other for other in rows if other.kind in _RECURRENT)
     if rows[0].kind == "InputLayer" and isinstance(rows[0].shape, tuple):
         inputs = [rows[0].shape[-1]]
-    else:  # each reading of the first layer has its own input width
-        inputs = sorted({reading.size for reading in
-                         recurrent_readings(first, checked[id(first)].reads)})
+    else:  # not printed: the width the first layer reads with Keras' defaults (a bias)
+        inputs = [reading.size for reading in
+                  recurrent_readings(first, checked[id(first)].reads)][:1]
     below_shape = below.shape if below is not None and isinstance(below.shape, tuple) else None
     timesteps = below_shape[1] if below_shape is not None and len(below_shape) == 3 else None
     slips: list[Slip] = []  # the misreadings first: they are what this question is about
