@@ -233,3 +233,16 @@ def test_no_notebook_doc_or_module_states_a_range_differently() -> None:
     assert not wrong, "version ranges that disagree with lstm_teach.history:\n" + "\n".join(
         wrong
     )
+
+
+def test_the_modules_examples_run_and_it_loads_no_tensorflow() -> None:
+    import doctest
+    import subprocess
+    import sys
+
+    failures, attempted = doctest.testmod(history)
+    assert attempted >= 2 and failures == 0
+    probe = ("import sys, lstm_teach.history; "
+             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('tensorflow', 'keras')))")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
+    assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
