@@ -25,10 +25,24 @@ _WIDTH = 88
 class Era:
     """One old form and the versions that had it.
 
-    `first` and `last` are the first and last tags read that had it (`last` None: Keras 3
-    still has it); `after` is the first tag without it, where `then` took over. `source`
-    names the file(s) read, at every tag of the range unless it says otherwise;
-    `mentions` are words that show a sentence is about this row (tests/test_history.py).
+    Parameters
+    ----------
+    key : str
+        The row's name, which notebooks cite (e.g. "hard_sigmoid_default").
+    library : str
+        "Keras" (multi-backend Keras and Keras 3) or "tf.keras".
+    what : str
+        The old form, as a learner meets it in an old answer.
+    first, last : str or None
+        The first and last tags read that had it; `last` None: Keras 3 still has it.
+    after : str or None
+        The first tag without it, where `then` took over (None: not read).
+    then : str
+        What replaced it, or what to write instead.
+    source : str
+        The file(s) read, at every tag of the range unless it says otherwise.
+    mentions : tuple of str
+        Regular expressions that show a sentence is about this row (tests/test_history.py).
     """
 
     key: str
@@ -263,7 +277,23 @@ _BY_KEY = {row.key: row for row in ERAS}
 
 
 def era(key: str) -> Era:
-    """The row named `key`, e.g. era("hard_sigmoid_default")."""
+    """The row named `key`, e.g. era("hard_sigmoid_default").
+
+    Parameters
+    ----------
+    key : str
+        A row's key, as the notebooks cite it.
+
+    Returns
+    -------
+    Era
+        That row.
+
+    Raises
+    ------
+    KeyError
+        If no row has that key; the message lists the keys.
+    """
     try:
         return _BY_KEY[key]
     except KeyError:
@@ -273,6 +303,22 @@ def era(key: str) -> Era:
 
 
 def table(keys: tuple[str, ...] | None = None) -> str:
-    """The rows (all, or those named), as notebook 10 prints them."""
+    """The rows (all, or those named), as notebook 10 prints them.
+
+    Parameters
+    ----------
+    keys : tuple of str or None
+        The rows to print, by key; None prints them all.
+
+    Returns
+    -------
+    str
+        Each row's versions and key, its old form, what followed and where it was read.
+
+    Raises
+    ------
+    KeyError
+        If a key names no row.
+    """
     rows = ERAS if keys is None else tuple(era(key) for key in keys)
     return "\n".join(str(row) for row in rows)
