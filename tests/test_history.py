@@ -138,7 +138,8 @@ def prose_of_module(path: Path) -> str:
 
 
 def course_texts() -> list[tuple[str, str]]:
-    """(where, text) for every notebook cell, every doc and every module of the package."""
+    """(where, text) for every notebook cell, every doc, and the prose of every module of
+    the package and of tools/ (which writes the handouts and the reference card)."""
     texts = []
     for notebook in sorted((ROOT / "notebooks").rglob("*.ipynb")):
         if ".ipynb_checkpoints" in notebook.parts:
@@ -149,8 +150,8 @@ def course_texts() -> list[tuple[str, str]]:
             texts.append((where, "".join(cell["source"])))
     documents = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md")),
                  *sorted((ROOT / "docs").rglob("*.yml"))]
-    modules = [path for path in sorted((ROOT / "lstm_teach").rglob("*.py"))
-               if path != HISTORY_SOURCE]
+    modules = [path for folder in ("lstm_teach", "tools")  # tools: the reference card's text
+               for path in sorted((ROOT / folder).rglob("*.py")) if path != HISTORY_SOURCE]
     for path in documents:
         if path.exists():
             texts.append((path.relative_to(ROOT).as_posix(), path.read_text(encoding="utf-8")))
