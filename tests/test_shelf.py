@@ -1,9 +1,9 @@
 """The reference shelf (notebooks/reference/): each notebook stands on its own.
 
-It says in one line which core notebook to read first, starts with the course's first cell
-(which works from the subfolder), links only to files and evidence that exist from there,
-closes with two to four outside links, and ends the same way as its neighbours: back to the
-question index. Handout tags mark what the student edition leaves out.
+It says, once, which core notebook to read first, starts with the course's first cell (which
+works from the subfolder), links only to files, evidence and headings that exist from there,
+closes with two to four outside links, and ends the same way as every other shelf notebook:
+back to the question index. Handout tags mark what the student edition leaves out.
 """
 
 from __future__ import annotations
@@ -19,8 +19,12 @@ from tools.hosted import setup_cell_source
 ROOT = Path(__file__).resolve().parents[1]
 SHELF = sorted((ROOT / "notebooks" / "reference").glob("[0-9][0-9]_*.ipynb"))
 LINK = re.compile(r"\]\(([^)\s]+)\)")
-READ_FIRST = re.compile(r"^\*Read first:\* \[[^\]]+\]\(\.\./\d\d_\w+\.ipynb\)", re.MULTILINE)
-ENDING = "Back to the [question index](../00_start_here.ipynb#Questions-learners-ask)."
+READ_FIRST = re.compile(
+    r"^\*Reference notebook\.\* Read first: \[[^\]]+\]\((?:\.\./)?\d\d_\w+\.ipynb\)",
+    re.MULTILINE,
+)
+ENDING = ("Back to the question index: [README](../../README.md#questions-learners-ask) ·\n"
+          "[00 · start here](../00_start_here.ipynb).")
 
 
 def cells(notebook: Path) -> list[dict]:
@@ -43,7 +47,9 @@ def test_the_shelf_holds_notebooks_10_to_13() -> None:
 def test_each_opens_with_a_title_and_one_read_first_line(notebook: Path) -> None:
     first = markdown(notebook)[0]
     assert first.startswith(f"# {int(notebook.name[:2])} · ")
-    assert len(READ_FIRST.findall(first)) == 1, "one '*Read first:* [..](../NN_name.ipynb)' line"
+    assert len(READ_FIRST.findall(first)) == 1, (
+        "one '*Reference notebook.* Read first: [..](../NN_name.ipynb)' line, a core or shelf "
+        "notebook")
 
 
 @pytest.mark.parametrize("notebook", SHELF, ids=lambda path: path.name)
@@ -61,7 +67,13 @@ def test_every_link_resolves_from_the_subfolder(notebook: Path) -> None:
             path, _, anchor = target.partition("#")
             linked = (notebook.parent / path).resolve() if path else notebook
             assert linked.exists(), f"{notebook.name}: {target} does not exist"
-            if anchor.startswith("ev-"):
+            if linked.suffix != ".ipynb":
+                if anchor:  # a Markdown file: GitHub's heading slugs
+                    slugs = [re.sub(r"[^\w\- ]", "", line.lstrip("# ")).lower().replace(" ", "-")
+                             for line in linked.read_text(encoding="utf-8").splitlines()
+                             if line.startswith("#")]
+                    assert anchor in slugs, f"{notebook.name}: {target}: no such heading"
+            elif anchor.startswith("ev-"):
                 held = "\n".join(markdown(linked))
                 assert f'<a id="{anchor}"></a>' in held, f"{notebook.name}: {target}: no anchor"
             elif anchor:
@@ -73,11 +85,11 @@ def test_every_link_resolves_from_the_subfolder(notebook: Path) -> None:
 @pytest.mark.parametrize("notebook", SHELF, ids=lambda path: path.name)
 def test_each_closes_with_outside_links_and_the_same_ending(notebook: Path) -> None:
     texts = markdown(notebook)
-    reading = next(text for text in texts if text.startswith("## Further reading"))
+    assert "## Further reading" in texts[-1], "the last cell holds the further reading"
+    reading = texts[-1].split("## Further reading", 1)[1]
     outside = [link for link in LINK.findall(reading) if link.startswith("https://")]
     assert 2 <= len(outside) <= 4, f"{notebook.name}: {len(outside)} outside links"
     assert texts[-1].rstrip().endswith(ENDING)
-    assert texts[-1] is reading or texts[-1] == reading
 
 
 @pytest.mark.parametrize("notebook", SHELF, ids=lambda path: path.name)
