@@ -34,6 +34,7 @@ from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # widget_latency
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tasks (worker count)
+import explain as explain_benchmark
 import projector
 import widget_latency
 
@@ -209,6 +210,9 @@ def build_table(rounds: int, skip_nbval: bool) -> tuple[str, list[str]]:
         f"| {', '.join(f'{value:.2f}' for value in paints)} "
         f"| {verdict(paint <= projector.FIRST_PAINT_S)} |",
     ]
+    explain_lines, explain_missed = explain_benchmark.table_lines()
+    lines += ["", *explain_lines]
+    missed += [f"explain ({name})" for name in explain_missed]
     lines += ["", "Every target met." if not missed else f"Missed: {', '.join(missed)}."]
     return "\n".join(lines), missed
 

@@ -60,6 +60,7 @@ _LAZY = {
     "lstm_weights": "keras_bridge",
     "set_lstm_weights": "keras_bridge",
     "summary_text": "keras_bridge",
+    "explain": "explain",
 }
 
 __all__ = [

@@ -252,6 +252,7 @@ RUNS = {
         "handouts.py", "reference_card.py", "handout_files.py"))),
     "execute": {"jupyter_core", "nbconvert"},
     "test": {"ruff", "pytest", "xdist", "nbval"},
+    "explain": {"keras", "numpy"},  # python -m lstm_teach.explain; keras loads .keras files
 }
 
 

@@ -32,6 +32,8 @@ LINTED = [
 ]
 EXPLORER_APP = ROOT / "apps" / "explorer.ipynb"
 INTERRUPTED = 130  # the exit code of a program stopped by Ctrl+C (128 + SIGINT)
+#: The projector's pages: `python tasks.py explorer --page summary` serves the second.
+PAGES = {"parameters": EXPLORER_APP, "summary": ROOT / "apps" / "explain.ipynb"}
 
 #: The extras of pyproject.toml each command installs with the base requirements: every
 #: command runs notebooks, so each brings TensorFlow and the course's own Jupyter.
@@ -41,6 +43,7 @@ EXTRAS: dict[str, tuple[str, ...]] = {
     "handouts": ("tensorflow", "lab", "handouts"),
     "execute": ("tensorflow", "lab", "test"),
     "test": ("tensorflow", "lab", "test"),
+    "explain": ("tensorflow",),
 }
 
 
@@ -109,10 +112,13 @@ def lab_command(
     return command
 
 
-def explorer_command(python: str | Path, port: int, *, open_browser: bool) -> list[str]:
-    """Voila serving apps/explorer.ipynb on 127.0.0.1 with a generated access token."""
+def explorer_command(
+    python: str | Path, port: int, *, open_browser: bool, app: Path = EXPLORER_APP
+) -> list[str]:
+    """Voila serving apps/explorer.ipynb (or another page of PAGES) on 127.0.0.1 with a
+    generated access token."""
     command = [
-        str(python), "-m", "voila", EXPLORER_APP.relative_to(ROOT).as_posix(),
+        str(python), "-m", "voila", app.relative_to(ROOT).as_posix(),
         "--Voila.ip=127.0.0.1", f"--port={port}", "--token",
         "--theme=light", "--show_tracebacks=True",
         "--KernelManager.transport_encryption=auto",
@@ -221,9 +227,10 @@ def do_lab(course: Course, args: argparse.Namespace) -> None:
 
 def do_explorer(course: Course, args: argparse.Namespace) -> None:
     python = ensure_environment(course, EXTRAS["explorer"], here=args.here)
-    app = course.root / EXPLORER_APP.relative_to(ROOT)
+    page = PAGES[getattr(args, "page", "parameters")]
+    app = course.root / page.relative_to(ROOT)
     trust(python, course, [app])
-    command = explorer_command(python, args.port, open_browser=not args.no_browser)
+    command = explorer_command(python, args.port, open_browser=not args.no_browser, app=page)
     run(command, cwd=course.root, env=quiet_env())
 
 
@@ -309,12 +316,23 @@ def do_handouts(course: Course, args: argparse.Namespace) -> None:
         env=quiet_env())
 
 
+def do_explain(course: Course, args: argparse.Namespace) -> None:
+    path = (Path.cwd() / Path(args.file).expanduser()).resolve()
+    if not path.is_file():
+        raise CommandError(f"explain: {args.file} is not a file: give a saved .keras model or "
+                           "a text file holding a printed model.summary()")
+    python = ensure_environment(course, EXTRAS["explain"], here=args.here)
+    run([python, "-m", "lstm_teach.explain", str(path)], cwd=course.root, env=quiet_env(),
+        failure="")
+
+
 COMMANDS = {
     "lab": do_lab,
     "test": do_test,
     "execute": do_execute,
     "handouts": do_handouts,
     "explorer": do_explorer,
+    "explain": do_explain,
 }
 
 
@@ -414,6 +432,16 @@ def build_parser() -> tuple[Parser, dict[str, Parser]]:
         "Stop it with Ctrl+C.",
     )
     add_server_options(explorer, 8866, "8866")
+    explorer.add_argument("--page", choices=sorted(PAGES), default="parameters",
+                          help="parameters: the parameter explorer (default); summary: paste a "
+                          "model.summary() and see every row explained")
+
+    explain = add(
+        "explain", "explain a model's parameter counts layer by layer",
+        "Explain every layer's parameter count of a saved .keras model, or check a text file "
+        "holding a printed model.summary() (Keras 1, 2 or 3) or PyTorch's print(model).",
+    )
+    explain.add_argument("file", metavar="FILE", help="a .keras file or a text file")
     return parser, subparsers
 
 
