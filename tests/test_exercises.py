@@ -1142,13 +1142,14 @@ def test_each_saved_challenge_has_one_right_answer(challenge):
         f"{challenge.name}: the right answer {right.expected!r} is also what a learner gets "
         f"who {', '.join(right.also)}; choose other sizes (avoid 1 and 4 units)"
     )
-    if challenge.notebook.startswith("06_"):  # 06 also keeps every slip apart from the others
+    if challenge.notebook.startswith("05_"):  # the exercises keep every slip apart as well
         clashes = [(a.key, b.key) for a, b in right.question.clashes()]
         assert clashes == [], f"{challenge.name}: these slips give the same answer: {clashes}"
 
 
 def _cells(name: str) -> list[dict]:
-    return json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    path = registry.find(name).file(ROOT)  # core or reference shelf, by its file name
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
 @pytest.mark.parametrize("challenge", CHALLENGES, ids=lambda challenge: challenge.name)
@@ -1165,10 +1166,12 @@ def test_each_challenge_is_saved_unanswered_with_its_solution_folded_after_it(ch
     assert text.endswith("</details>"), challenge.name
 
 
-def test_notebook_06_asks_every_kind_of_question():
-    in_06 = [challenge for challenge in CHALLENGES if challenge.notebook.startswith("06_")]
-    assert len(in_06) >= 10
-    assert {challenge.checker for challenge in in_06} == CHECKER_NAMES
+def test_the_exercises_ask_every_kind_of_question():
+    """The core's exercises (05) and the shelf's extra practice (13) use every checker."""
+    core = [challenge for challenge in CHALLENGES if challenge.notebook.startswith("05_")]
+    shelf = [challenge for challenge in CHALLENGES if challenge.notebook.startswith("13_")]
+    assert len(core) >= 7
+    assert {challenge.checker for challenge in core + shelf} == CHECKER_NAMES
 
 
 @pytest.mark.parametrize("module", ["counts", "units", "shapes", "gates"])
