@@ -1,9 +1,10 @@
 """Which Keras version had what: the one table of version ranges the course states.
 
-Old answers (the source answer among them) were written for Keras 1 and 2. Every version
-range the course gives for them is a row here, read in the library's own source at the
-tags named (keras-team/keras, whose tags 1.0.0 to 2.3.1 are multi-backend Keras, v2.6.0 to
-v2.15.0 tf.keras, v3.x Keras 3). Notebook 10 (notebooks/reference/) prints the table and
+Old answers (the source answer among them) were written for Keras 1 and 2, and Keras 3
+itself changed between the oldest supported version and the pins. Every version range the
+course gives is a row here, read in the library's own source at the tags named
+(keras-team/keras, whose tags 1.0.0 to 2.3.1 are multi-backend Keras, v2.6.0 to v2.15.0
+tf.keras, v3.x Keras 3). Notebook 10 (notebooks/reference/) prints the table and
 every notebook cites it; tests/test_history.py fails when a notebook or a doc states a
 range that is not a row here. Pure data: no TensorFlow.
 
@@ -270,6 +271,36 @@ ERAS: tuple[Era, ...] = (
         "to 2.3.1), Keras 3 has none.",
         f"{_RECURRENT} (PeepholeLSTMCell)",
         (r"PeepholeLSTMCell", r"peephole"),
+    ),
+    Era(
+        "dropout_off_cudnn", "Keras", "LSTM and GRU leave the fused cuDNN path whenever "
+        "dropout is set, not only recurrent_dropout.",
+        "3.0.0", "3.3.3", "3.4.0",
+        "Plain dropout is applied to the whole sequence first and the fused path is still "
+        "tried; only recurrent_dropout leaves it.",
+        "keras/layers/rnn/lstm.py and gru.py at v3.0.0, keras/src/layers/rnn/lstm.py and "
+        "gru.py (LSTM.inner_loop, GRU.inner_loop) after",
+        (r"cuDNN.*plain `?dropout|plain `?dropout.*cuDNN",),
+    ),
+    Era(
+        "recurrent_dropout_one_mask", "Keras", "LSTM's recurrent_dropout draws one mask for "
+        "h_{t-1}, shared by the four gates (the cell keeps implementation 2).",
+        "3.0.0", "3.7.0", "3.8.0",
+        "recurrent_dropout switches the cell to implementation 1 with four masks, one per "
+        "gate (dropout_mask_count = 4).",
+        "keras/layers/rnn/lstm.py at v3.0.0, keras/src/layers/rnn/lstm.py after (LSTMCell); "
+        "keras/src/layers/rnn/dropout_rnn_cell.py",
+        (r"dropout_mask_count", r"(four|one) masks?\b.*recurrent_dropout|recurrent_dropout.*"
+         r"\b(four|one) masks?\b"),
+    ),
+    Era(
+        "stateful_other_batch", "Keras", "A stateful RNN called on a batch of another size "
+        "than its state variables raises no error: the states broadcast against it (a batch "
+        "of 1 comes back as one row per slot, and every slot's state is overwritten).",
+        "3.0.0", "3.11.3", "3.12.0",
+        "RNN.call raises a ValueError naming the two batch sizes.",
+        "keras/layers/rnn/rnn.py at v3.0.0, keras/src/layers/rnn/rnn.py after (RNN.call)",
+        (r"stateful.*batch (size )?of|batch (size )?of.*stateful|refuses a batch",),
     ),
 )
 

@@ -1,4 +1,4 @@
-"""The reference notebooks written for the question clusters (14-17, 19) follow the
+"""The reference notebooks written for the question clusters (14-17) follow the
 course's conventions: a "read first" line, the common first cell, key points that link to
 cells that assert, two to four outside links, a way back to the question index, links
 that resolve from notebooks/reference/, and saved outputs with nothing machine-dependent.
@@ -21,7 +21,6 @@ OWNED = [REFERENCE / name for name in (
     "15_bidirectional_and_wrappers.ipynb",
     "16_dropout_and_cudnn.ipynb",
     "17_layers_around_an_lstm.ipynb",
-    "19_more_questions.ipynb",
 )]
 MARKDOWN_LINK = re.compile(r"\]\(([^)\s]+)\)")
 EVIDENCE = re.compile(r"\[evidence\]\(#(ev-[a-z0-9-]+)\)")

@@ -84,13 +84,16 @@ CORE: tuple[Notebook, ...] = (
 REFERENCE: tuple[Notebook, ...] = (
     Notebook("reference/10_history_and_porting.ipynb", "history and porting", "reference",
              "answers written for Keras 1 and 2 read in Keras 3: `kernel_c`, `input_dim`, "
-             "`CuDNNLSTM`, `hard_sigmoid`, `reset_after`, and loading their weights",
+             "`CuDNNLSTM`, `hard_sigmoid`, `reset_after`, and loading their weights; "
+             "PyTorch's stacked, bidirectional and projected LSTMs, ONNX's gate order",
              replaces=("07_old_answers_today.ipynb",)),
     Notebook("reference/11_other_cells.ipynb", "other cells", "reference",
-             "which equations Keras computes, peepholes, PyTorch's two biases, GRU and SimpleRNN",
+             "which equations Keras computes, the forget bias at 1, peepholes, PyTorch's two "
+             "biases, GRU (its update two ways round) and SimpleRNN",
              replaces=("05_other_cells.ipynb",)),
     Notebook("reference/12_state_and_batches.ipynb", "state and batches", "reference",
-             "the batch size, `stateful=True`, a long series as windows, `return_state`",
+             "the batch size, `stateful=True` and its batch slots, predicting with another "
+             "batch size, a long series as windows, `return_state`",
              replaces=("08_state_and_batches.ipynb",)),
     Notebook("reference/13_more_exercises.ipynb", "more exercises", "reference",
              "more counts to predict: a realistic layer, a port from PyTorch, a GRU, both "
@@ -108,9 +111,6 @@ REFERENCE: tuple[Notebook, ...] = (
              "passing"),
     Notebook("reference/18_your_own_model.ipynb", "your own model", "reference",
              "`lt.explain`: your model's counts, explained and checked against Keras"),
-    Notebook("reference/19_more_questions.ipynb", "more questions", "reference",
-             "PyTorch's stacked, bidirectional and projected LSTMs, ONNX's gate order, a "
-             "stateful model with another batch size, GRU's update, the forget bias at 1"),
 )
 NOTEBOOKS: tuple[Notebook, ...] = CORE + REFERENCE
 
