@@ -18,7 +18,7 @@ names always go under a new version. The first cell reads VERSION from this file
 importing the package, so VERSION stays a plain string on a line of its own.
 """
 
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 
 NAMES: dict[str, tuple[str, ...]] = {
     "0.2.0": (
@@ -56,5 +56,13 @@ NAMES: dict[str, tuple[str, ...]] = {
         "lstm_teach.versions.check_versions",
         "lstm_teach.weight_grid_figure",
         "lstm_teach.widgets.time_stepper",
+    ),
+    "0.3.0": (
+        "lstm_teach.batch_slots_figure",
+        "lstm_teach.bidirectional_figure",
+        "lstm_teach.explain",
+        "lstm_teach.first_cell.prepare",
+        "lstm_teach.history",
+        "lstm_teach.masked_sequence_figure",
     ),
 }

@@ -596,7 +596,7 @@ def test_without_the_padding_rule_the_mac_table_would_differ():
 
 
 def test_the_saved_first_cell_compares_equal_on_every_platform():
-    saved = saved_stdout(START_HERE, "check_setup()")
+    saved = saved_stdout(START_HERE, "prepare(needs=")
     for environment in (MAC, WINDOWS, ARM_LINUX, LINUX):
         assert nbval_sanitize(pinned_on(environment).wrapped_verdict() + "\n") == (
             nbval_sanitize(saved)
