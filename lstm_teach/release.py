@@ -14,8 +14,9 @@ notebooks come to need something new of the package, so:
   among the names it uses.
 
 A version is never changed once it is on main (hub users may have installed it): new
-names always go under a new version. The first cell reads VERSION from this file without
-importing the package, so VERSION stays a plain string on a line of its own.
+names always go under a new version. The first cell's check (lstm_teach/first_cell.py)
+reads VERSION from this file without importing the package, so VERSION stays a plain string
+on a line of its own; `lstm_teach.__version__` is the same string.
 """
 
 VERSION = "0.3.0"

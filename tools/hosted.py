@@ -4,7 +4,10 @@
 "Open in Colab" link of every notebook (README's notebook table, notebook 00's map), the
 address the first cell of every notebook installs `lstm_teach` from on a hosted service,
 and the README's table of the supported range. Each notebook's first cell also states the
-lstm_teach version it needs (lstm_teach/release.py). A fork runs
+lstm_teach version it needs (lstm_teach/release.py). The cell is kept short, as every
+notebook carries it: it imports `lstm_teach.first_cell.prepare` (installing lstm_teach with
+pip only where that import fails) and calls it; the rest of its work, and its tests, are in
+the package (lstm_teach/first_cell.py, tests/test_first_cell.py). A fork runs
 
     python -m tools.hosted --repository OWNER/NAME [--branch BRANCH]
 
