@@ -53,7 +53,27 @@ class SetupError(CellStop):
 
 
 def needed(version: object, argument: str = "needs") -> Version:
-    """A version string such as '0.3.0' as a Version; anything else is refused."""
+    """A version string such as '0.3.0' as a Version; anything else is refused.
+
+    Parameters
+    ----------
+    version : object
+        What the caller gave as a version.
+    argument : str
+        The argument's name, for the message.
+
+    Returns
+    -------
+    packaging.version.Version
+        The version.
+
+    Raises
+    ------
+    TypeError
+        `version` is not a string.
+    ValueError
+        It is a string but not a version.
+    """
     if not isinstance(version, str):
         raise TypeError(f"{argument} must be a version string such as '0.3.0', got {version!r}")
     try:
@@ -65,8 +85,14 @@ def needed(version: object, argument: str = "needs") -> Version:
 
 
 def loaded_version() -> Version | None:
-    """The version of the lstm_teach loaded in this Python (its `__version__`), None if
-    none is loaded; one from before versions were exported counts as BEFORE_VERSIONS."""
+    """The version of the lstm_teach loaded in this Python (its `__version__`).
+
+    Returns
+    -------
+    packaging.version.Version or None
+        None if no lstm_teach is loaded; BEFORE_VERSIONS for one from before the package
+        stated its version.
+    """
     module = sys.modules.get(PACKAGE)
     if module is None:
         return None
@@ -78,7 +104,14 @@ def loaded_version() -> Version | None:
 
 def installed_version() -> Version | None:
     """The version of the lstm_teach a fresh kernel would import, read from its release.py
-    without importing it: None if there is none, BEFORE_VERSIONS if it has no version."""
+    without importing it (what is loaded already does not count).
+
+    Returns
+    -------
+    packaging.version.Version or None
+        None if Python finds no lstm_teach package; BEFORE_VERSIONS for one without a
+        release.py (from before version numbers) or with an unreadable version.
+    """
     importlib.invalidate_caches()
     for finder in sys.meta_path:  # as `import` looks, but past what is loaded already
         find_spec = getattr(finder, "find_spec", None)
@@ -110,8 +143,21 @@ def use_user_site() -> None:
 
 
 def pip_install(source: str, needs: Version) -> None:
-    """Upgrade lstm_teach from `source` without its dependencies; a failing pip is a
-    SetupError of one line, ending with pip's own last line."""
+    """Upgrade lstm_teach from `source` without its dependencies, then make the user site
+    importable (where pip falls back to it).
+
+    Parameters
+    ----------
+    source : str
+        What pip installs from.
+    needs : packaging.version.Version
+        The version the notebook needs, for the message.
+
+    Raises
+    ------
+    SetupError
+        pip failed: one line, with pip's own last line and what to do.
+    """
     command = [sys.executable, "-m", "pip", "install", "--quiet", "--upgrade", "--no-deps",
                source]
     done = subprocess.run(command, capture_output=True, text=True, check=False)
