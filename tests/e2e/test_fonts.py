@@ -13,16 +13,17 @@ with the largest table the sliders can make.
 
 from __future__ import annotations
 
+import functools
 import os
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from .support import POLL_MS
-from .test_accessibility import EXPLORER_DRAWN, serious_violations
+from .test_accessibility import CONTROLS_NAMED, EXPLORER_DRAWN, serious_violations
 
 #: Monospace family → the Debian package that installs it.
 FONTS = {"DejaVu Sans Mono": "fonts-dejavu-core", "Noto Sans Mono": "fonts-noto-mono"}
@@ -66,32 +67,20 @@ def installed(family: str) -> bool:
 
 @pytest.fixture(scope="module")
 def chromium_with_monospace(
-    chromium: str, tmp_path_factory: pytest.TempPathFactory
-) -> Iterator[Callable[[str], object]]:
+    launch_chromium, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], object]:
     """Start (once per font) a headless Chromium whose `monospace` is the named font."""
-    from playwright.sync_api import sync_playwright
-
-    from tools.handouts import CHROMIUM_FLAGS
-
     if not sys.platform.startswith("linux"):
         pytest.skip("fonts are chosen through fontconfig, which Chromium reads on Linux only")
     folder = tmp_path_factory.mktemp("fontconfig")
-    browsers: dict[str, object] = {}
-    with sync_playwright() as playwright:
 
-        def launch(family: str) -> object:
-            if family not in browsers:
-                config = folder / f"{FONTS[family]}.conf"
-                config.write_text(PREFER.format(family=family), encoding="utf-8")
-                browsers[family] = playwright.chromium.launch(
-                    executable_path=chromium, headless=True, args=CHROMIUM_FLAGS[1:],
-                    env={**os.environ, "FONTCONFIG_FILE": str(config)},
-                )
-            return browsers[family]
+    @functools.cache
+    def launch(family: str) -> object:
+        config = folder / f"{FONTS[family]}.conf"
+        config.write_text(PREFER.format(family=family), encoding="utf-8")
+        return launch_chromium({"FONTCONFIG_FILE": str(config)})
 
-        yield launch
-        for browser in browsers.values():
-            browser.close()
+    return launch
 
 
 def fonts_of_first_text_block(page) -> list[str]:
@@ -127,6 +116,7 @@ def test_projector_app_text_fits_in_any_monospace_font(
     try:
         page.goto(explorer_app.url)
         page.wait_for_function(EXPLORER_DRAWN, timeout=120_000, polling=POLL_MS)
+        page.wait_for_function(CONTROLS_NAMED, timeout=30_000, polling=POLL_MS)
         assert fonts_of_first_text_block(page) == [family]
         assert_text_fits(page, f"{family}, 1280 px wide")
 
