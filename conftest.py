@@ -60,15 +60,6 @@ def load_hypothesis_profile() -> None:
     )
 
 
-def pytest_pycollect_makemodule(module_path: Path, parent: pytest.Collector) -> None:
-    """Load the profile before a test module that uses Hypothesis is imported: a
-    `@settings(...)` in it takes every value it leaves out from the profile loaded then."""
-    if "hypothesis" not in sys.modules and "hypothesis" in module_path.read_text(
-        encoding="utf-8", errors="replace"
-    ):
-        load_hypothesis_profile()
-
-
 def pytest_collection_finish(session: pytest.Session) -> None:
     """A module may have imported Hypothesis through a helper: load the profile before
     any test runs all the same."""
@@ -204,6 +195,12 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 
 def pytest_collectstart(collector: pytest.Collector) -> None:
     """Leave stderr out of nbval's comparison: TensorFlow and absl may write to it
-    differently on each platform, while everything we teach is in stdout and results."""
+    differently on each platform, while everything we teach is in stdout and results.
+
+    Before a test module that uses Hypothesis is imported, load the profile: a
+    `@settings(...)` in it takes every value it leaves out from the profile loaded then."""
     if collector.fspath and collector.fspath.ext == ".ipynb":
         collector.skip_compare += ("stderr",)
+    if (isinstance(collector, pytest.Module) and "hypothesis" not in sys.modules
+            and "hypothesis" in collector.path.read_text(encoding="utf-8", errors="replace")):
+        load_hypothesis_profile()

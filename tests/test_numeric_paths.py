@@ -66,8 +66,8 @@ def test_numpy_takes_each_path_here(path):
     (a misspelt feature would be ignored with a warning and change nothing)."""
     probe = ("import json; from tools.numeric_paths import dispatched_features; "
              "print(json.dumps(dispatched_features()))")
-    done = subprocess.run([sys.executable, "-W", "default", "-c", probe], cwd=ROOT, capture_output=True,
-                          text=True, env={**os.environ, **path.env}, check=True)
+    done = subprocess.run([sys.executable, "-W", "default", "-c", probe], cwd=ROOT, text=True,
+                          capture_output=True, env={**os.environ, **path.env}, check=True)
     disabled = path.env.get("NPY_DISABLE_CPU_FEATURES", "").split()
     assert not set(json.loads(done.stdout)) & set(disabled)
     assert "Warning" not in done.stderr, done.stderr
