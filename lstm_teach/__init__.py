@@ -48,6 +48,7 @@ _LAZY = {
     "build_rnn": "keras_bridge",
     "gate_weights": "keras_bridge",
     "keras": "keras_bridge",
+    "keras_count": "keras_bridge",
     "keras_count_params": "keras_bridge",
     "keras_layer": "keras_bridge",
     "keras_lstm_forward": "keras_bridge",

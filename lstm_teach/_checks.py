@@ -55,22 +55,75 @@ def choice(name: str, value: object, accepted: Iterable[str]) -> str:
     return value
 
 
-def real_array(name: str, value: object, ndim: int, meaning: str) -> np.ndarray:
-    """Return value as a float64 array of the given rank, refusing bools and non-numbers.
+def real_numbers(name: str, value: object, what: str = "") -> np.ndarray:
+    """Return value as NumPy sees it if it is made of real numbers, of any shape.
 
-    `meaning` describes the axes, e.g. "(batch, timesteps, features)", for the message.
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+        A number, a list or an array.
+    what : str
+        More about what is accepted, e.g. "shaped (batch, units)", for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``np.asarray(value)``, uncopied.
+
+    Raises
+    ------
+    TypeError
+        If value is None, a string, or holds bools (which NumPy would read as 1 and 0),
+        complex numbers or objects.
     """
+    described = f" {what}" if what else ""
+    if value is None or isinstance(value, str | bytes):
+        raise TypeError(f"{name} must hold real numbers (ints or floats){described}, "
+                        f"got {value!r}")
     try:
         array = np.asarray(value)
     except (TypeError, ValueError) as error:
-        raise TypeError(f"{name} must be an array of real numbers shaped {meaning}") from error
+        raise TypeError(f"{name} must be an array of real numbers{described}") from error
     if array.dtype == bool or not (
         np.issubdtype(array.dtype, np.integer) or np.issubdtype(array.dtype, np.floating)
     ):
         raise TypeError(
-            f"{name} must hold real numbers (ints or floats) shaped {meaning}, "
+            f"{name} must hold real numbers (ints or floats){described}, "
             f"got dtype {array.dtype}"
         )
+    return array
+
+
+def number_array(name: str, value: object, ndim: int, meaning: str) -> np.ndarray:
+    """Check that value is an array of finite real numbers of the given rank; return it as
+    NumPy sees it, without copying or converting (see real_array for a float64 copy).
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : array_like
+        What the caller passed.
+    ndim : int
+        How many dimensions the array must have.
+    meaning : str
+        What the axes are, e.g. "(batch, timesteps, features)", for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``np.asarray(value)``: the caller's own array when it was one.
+
+    Raises
+    ------
+    TypeError
+        If value holds no real numbers (bools, strings, complex numbers, objects).
+    ValueError
+        If it has another number of dimensions, or holds NaN or infinity.
+    """
+    array = real_numbers(name, value, f"shaped {meaning}")
     if array.ndim != ndim:
         raise ValueError(
             f"{name} must have {ndim} dimension{'s' if ndim != 1 else ''} {meaning}, "
@@ -78,7 +131,39 @@ def real_array(name: str, value: object, ndim: int, meaning: str) -> np.ndarray:
         )
     if array.size and not np.all(np.isfinite(array)):
         raise ValueError(f"{name} must hold finite numbers (no NaN or infinity)")
-    return array.astype(np.float64)
+    return array
+
+
+def real_array(name: str, value: object, ndim: int, meaning: str) -> np.ndarray:
+    """Return value as a float64 array of the given rank, refusing bools and non-numbers.
+
+    The result is always a new array: changing the caller's array afterwards changes
+    nothing here, and changing the result leaves the caller's array alone.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : array_like
+        What the caller passed.
+    ndim : int
+        How many dimensions the array must have.
+    meaning : str
+        What the axes are, e.g. "(batch, timesteps, features)", for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        A float64 copy of value.
+
+    Raises
+    ------
+    TypeError
+        If value holds no real numbers.
+    ValueError
+        If it has another number of dimensions, or holds NaN or infinity.
+    """
+    return number_array(name, value, ndim, meaning).astype(np.float64)
 
 
 def shape_is(name: str, array: np.ndarray, expected: tuple[int, ...], meaning: str) -> None:
@@ -87,20 +172,72 @@ def shape_is(name: str, array: np.ndarray, expected: tuple[int, ...], meaning: s
         raise ValueError(f"{name} must have shape {expected} {meaning}, got {array.shape}")
 
 
-#: Largest magnitude a float32 (what Keras computes in) can hold.
-FLOAT32_MAX = float(np.finfo(np.float32).max)
+#: Largest magnitude each float type Keras may keep weights or compute in can hold.
+FLOAT_MAX = {
+    "float16": float(np.finfo(np.float16).max),
+    "bfloat16": 3.3895313892515355e38,  # float32's exponent range with 8 bits of mantissa
+    "float32": float(np.finfo(np.float32).max),
+    "float64": float(np.finfo(np.float64).max),
+}
+#: Largest magnitude a float32 (what Keras computes in by default) can hold.
+FLOAT32_MAX = FLOAT_MAX["float32"]
+
+
+def values_fit(name: str, array: np.ndarray, dtype: str = "float32") -> np.ndarray:
+    """Refuse values that become infinite when Keras casts them to `dtype`.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    array : numpy.ndarray
+        Finite real numbers (checked by real_array or number_array first).
+    dtype : str
+        The Keras float type the values go to: "float16", "bfloat16", "float32" or
+        "float64".
+
+    Returns
+    -------
+    numpy.ndarray
+        array itself, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If a value's magnitude is beyond what dtype holds.
+    """
+    limit = FLOAT_MAX[dtype]
+    largest = float(np.max(np.abs(array))) if array.size else 0.0
+    if largest > limit:
+        raise ValueError(
+            f"{name} holds a value of magnitude {largest:.3g}, beyond what {dtype} (the "
+            f"Keras number type it goes to) can hold, about {limit:.3g}; Keras would turn "
+            "it into infinity"
+        )
+    return array
 
 
 def float32_values(name: str, array: np.ndarray) -> np.ndarray:
-    """Refuse values that become infinite when Keras casts them to float32."""
-    largest = float(np.max(np.abs(array))) if array.size else 0.0
-    if largest > FLOAT32_MAX:
-        raise ValueError(
-            f"{name} holds a value of magnitude {largest:.3g}, beyond what float32 (Keras' "
-            f"number type) can hold, about {FLOAT32_MAX:.3g}; Keras would turn it into "
-            "infinity"
-        )
-    return array
+    """Refuse values that become infinite when Keras casts them to float32.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    array : numpy.ndarray
+        Finite real numbers.
+
+    Returns
+    -------
+    numpy.ndarray
+        array itself, unchanged.
+
+    Raises
+    ------
+    ValueError
+        If a value's magnitude is beyond float32's largest, about 3.4e38.
+    """
+    return values_fit(name, array, "float32")
 
 
 def fraction(name: str, value: object) -> float:

@@ -26,6 +26,8 @@ from dataclasses import dataclass
 from functools import cached_property
 from types import MappingProxyType
 
+import numpy as np
+
 from lstm_teach import _checks
 
 
@@ -33,8 +35,20 @@ from lstm_teach import _checks
 class CellKind:
     """What the package knows about one kind of recurrent cell, defined once.
 
-    `gates` lists the paths in the order Keras lays out their column blocks;
-    `gate_names` says what each letter stands for; `title` is also the Keras class name.
+    Parameters
+    ----------
+    name : str
+        The name used in arguments: "lstm", "gru", "simple_rnn".
+    title : str
+        The Keras class name: "LSTM", "GRU", "SimpleRNN".
+    gates : tuple of str
+        The paths' letters, in the order Keras lays out their column blocks.
+    gate_names : tuple of str
+        What each letter stands for.
+    torch_class : str
+        PyTorch's class of the same cell, e.g. "nn.LSTM".
+    article : str
+        "A" or "An", for sentences about the cell.
     """
 
     name: str
@@ -74,7 +88,19 @@ GATES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 
 @dataclass(frozen=True)
 class ParamRow:
-    """One weight tensor of a layer: its name, shape, size and where the size comes from."""
+    """One weight tensor of a layer: its name, shape, size and where the size comes from.
+
+    Parameters
+    ----------
+    name : str
+        The weight's name in its framework, e.g. "kernel" or "weight_ih_l0".
+    shape : tuple of int
+        Its shape.
+    count : int
+        How many numbers it holds.
+    arithmetic : str
+        Where the count comes from, e.g. "features × 4·units = 2 × 4".
+    """
 
     name: str
     shape: tuple[int, ...]
@@ -93,6 +119,29 @@ class LayerSpec:
     [(3, 8), (2, 8), (8,)]
     >>> layer.replace(convention="pytorch").count   # a second bias vector: 4·2 more
     56
+
+    Parameters
+    ----------
+    units : int
+        Units of the layer (the width of h), 1 or more.
+    features : int
+        Numbers per timestep in its input, 1 or more.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias (Keras' default True).
+    convention : str
+        "keras" (Keras' names and layout) or "pytorch" (torch.nn's, two bias vectors).
+    reset_after : bool
+        GRU in Keras only: True (the default) keeps a (2, 3·units) bias.
+
+    Raises
+    ------
+    TypeError
+        If a size is not a whole number or a flag not True or False.
+    ValueError
+        If a size is below 1, cell or convention unknown, or reset_after=False given
+        where it does not apply.
     """
 
     units: int
@@ -124,8 +173,87 @@ class LayerSpec:
         for name, value in checked.items():  # NumPy ints and bools become plain ones
             object.__setattr__(self, name, value)
 
+    @classmethod
+    def from_weights(
+        cls, kernel: object, recurrent_kernel: object, bias: object, *, cell: str = "lstm",
+    ) -> LayerSpec:
+        """The layer whose weights these are, in Keras' layout, each shape checked against
+        the others: the one place the package reads units and features off arrays.
+
+        >>> layer = LayerSpec.from_weights([[0.0] * 8] * 3, [[0.0] * 8] * 2, None)
+        >>> layer.units, layer.features, layer.use_bias
+        (2, 3, False)
+
+        Parameters
+        ----------
+        kernel : array_like
+            (features, paths·units), as ``layer.get_weights()[0]``.
+        recurrent_kernel : array_like
+            (units, paths·units).
+        bias : array_like or None
+            (paths·units,), or (2, 3·units) for a GRU with reset_after=True; None for a
+            layer built with use_bias=False.
+        cell : str
+            "lstm" (4 paths), "gru" (3) or "simple_rnn" (1).
+
+        Returns
+        -------
+        LayerSpec
+            units, features and use_bias read from the shapes (reset_after from the
+            bias's shape for a GRU).
+
+        Raises
+        ------
+        TypeError
+            If an array holds no real numbers.
+        ValueError
+            If a shape does not fit the others, or an array holds NaN or infinity.
+        """
+        cell = _checks.choice("cell", cell, CELLS)
+        paths = CELL_KINDS[cell].paths
+        blocks = f"{paths}·units" if paths > 1 else "units"
+        kernel = _checks.number_array("kernel", kernel, 2, f"(features, {blocks})")
+        features, width = kernel.shape
+        if features == 0 or width == 0 or width % paths:
+            raise ValueError(
+                f"kernel must have shape (features, {blocks}) with features >= 1 and "
+                f"units >= 1, got {kernel.shape}"
+            )
+        units = width // paths
+        recurrent_kernel = _checks.number_array(
+            "recurrent_kernel", recurrent_kernel, 2, f"(units, {blocks})"
+        )
+        _checks.shape_is("recurrent_kernel", recurrent_kernel, (units, width),
+                         f"(units, {blocks}), matching kernel")
+        # A GRU's bias is (2, 3·units) with reset_after=True, (3·units,) without.
+        two_rows = cell == "gru" and bias is not None and np.ndim(bias) == 2
+        if bias is not None:
+            expected = (2, width) if two_rows else (width,)
+            meaning = f"(2, {blocks})" if two_rows else f"({blocks},)"
+            bias = _checks.number_array("bias", bias, len(expected), meaning)
+            _checks.shape_is("bias", bias, expected, f"{meaning}, matching kernel")
+        reset_after = cell != "gru" or bias is None or two_rows
+        return cls(units, features, cell, use_bias=bias is not None, reset_after=reset_after)
+
     def replace(self, **changes: object) -> LayerSpec:
-        """The same layer with some settings changed (checked again)."""
+        """The same layer with some settings changed (checked again).
+
+        Parameters
+        ----------
+        **changes
+            New values for any of units, features, cell, use_bias, convention,
+            reset_after.
+
+        Returns
+        -------
+        LayerSpec
+            A new spec; this one is unchanged (specs are frozen).
+
+        Raises
+        ------
+        TypeError, ValueError
+            If a new value is refused, as when creating a LayerSpec.
+        """
         return dataclasses.replace(self, **changes)  # type: ignore[arg-type]
 
     @property
@@ -226,7 +354,13 @@ class LayerSpec:
 
 @dataclass(frozen=True)
 class ParamTable:
-    """Every weight tensor of one layer, then the total; prints as a table."""
+    """Every weight tensor of one layer, then the total; prints as a table.
+
+    Parameters
+    ----------
+    layer : LayerSpec
+        The layer to list.
+    """
 
     layer: LayerSpec
 
@@ -300,6 +434,31 @@ def param_table(
     >>> table = param_table(1, 1)
     >>> [(row.name, row.shape, row.count) for row in table.rows], table.total
     ([('kernel', (1, 4), 4), ('recurrent_kernel', (1, 4), 4), ('bias', (4,), 4)], 12)
+
+    Parameters
+    ----------
+    units : int
+        Units of the layer, 1 or more.
+    features : int
+        Numbers per timestep in its input, 1 or more.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+    convention : str
+        "keras" or "pytorch" (which keeps a second bias vector).
+    reset_after : bool
+        GRU in Keras only: True (the default) keeps a (2, 3·units) bias.
+
+    Returns
+    -------
+    ParamTable
+        The rows and total; printing it (or ending a cell with it) shows the table.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is refused, as LayerSpec refuses it.
     """
     return LayerSpec(units, features, cell, use_bias, convention, reset_after).table
 
@@ -325,6 +484,31 @@ def count_params(
     9
     >>> count_params(1, 1, convention="pytorch")   # PyTorch keeps two bias vectors
     16
+
+    Parameters
+    ----------
+    units : int
+        Units of the layer, 1 or more.
+    features : int
+        Numbers per timestep in its input, 1 or more.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+    convention : str
+        "keras" or "pytorch" (which keeps a second bias vector).
+    reset_after : bool
+        GRU in Keras only: True (the default) keeps a (2, 3·units) bias.
+
+    Returns
+    -------
+    int
+        The number of trainable parameters, exact at any size.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is refused, as LayerSpec refuses it.
     """
     return LayerSpec(units, features, cell, use_bias, convention, reset_after).count
 
@@ -342,5 +526,30 @@ def formula(
 
     >>> formula(1, 2)
     '4·(features·units + units·units + units) = 4·(2·1 + 1·1 + 1) = 16'
+
+    Parameters
+    ----------
+    units : int
+        Units of the layer, 1 or more.
+    features : int
+        Numbers per timestep in its input, 1 or more.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+    convention : str
+        "keras" or "pytorch" (which keeps a second bias vector).
+    reset_after : bool
+        GRU in Keras only: True (the default) keeps a (2, 3·units) bias.
+
+    Returns
+    -------
+    str
+        Symbols, then numbers, then the count.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is refused, as LayerSpec refuses it.
     """
     return LayerSpec(units, features, cell, use_bias, convention, reset_after).formula

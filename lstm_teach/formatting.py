@@ -26,17 +26,60 @@ def _number(name: str, value: object) -> float:
     array = np.asarray(value, dtype=float)
     if array.size != 1:
         raise ValueError(f"{name} must be one number, got an array of shape {array.shape}")
-    return float(array.reshape(()))
+    number = float(array.reshape(()))
+    if np.isnan(number):
+        raise ValueError(f"{name} is NaN: whatever computed it went wrong before printing")
+    return number
 
 
 def signed(value: float, digits: int = 4) -> str:
-    """value with a sign and `digits` decimals; rounding first keeps -0.0 away."""
+    """value with a sign and `digits` decimals; rounding first keeps -0.0 away.
+
+    Parameters
+    ----------
+    value : float
+        A real number (a NumPy scalar or one-element array too).
+    digits : int
+        Decimals to print.
+
+    Returns
+    -------
+    str
+        E.g. "+0.1235"; a tiny negative prints as "+0.0000", never "-0.0000".
+
+    Raises
+    ------
+    TypeError
+        If value is not a real number.
+    ValueError
+        If it is NaN, or an array of more than one number.
+    """
     number = _number("value", value)
     return f"{round(number, digits) + 0.0:+.{digits}f}"
 
 
 def vector(values: Iterable[float], digits: int = 4) -> str:
-    """A list of numbers as [+0.1234, -0.5678], each as signed() writes it."""
+    """A list of numbers as [+0.1234, -0.5678], each as signed() writes it.
+
+    Parameters
+    ----------
+    values : iterable of float
+        Numbers (an array of any shape is read in order).
+    digits : int
+        Decimals to print.
+
+    Returns
+    -------
+    str
+        The numbers in brackets.
+
+    Raises
+    ------
+    TypeError
+        If values is a string or holds something other than numbers.
+    ValueError
+        If a value is NaN.
+    """
     if isinstance(values, str | bytes):
         raise TypeError(f"values must be numbers, got {values!r}")
     flat = np.asarray(list(values) if not isinstance(values, np.ndarray) else values,
@@ -50,6 +93,25 @@ def below(difference: float, bound: float = 1e-6) -> str:
     The last digits of a round-off (2.9e-08 on one CPU, 3.5e-08 on another) depend on
     the processor, so a difference under `bound` prints only as "below <bound>"; a larger
     one is a real disagreement and prints with one significant digit.
+
+    Parameters
+    ----------
+    difference : float
+        The size of a difference (its sign is ignored).
+    bound : float
+        The bound below which it is round-off (default 1e-6).
+
+    Returns
+    -------
+    str
+        "below 1e-6", or e.g. "0.002 (not below 1e-6)".
+
+    Raises
+    ------
+    TypeError
+        If difference or bound is not a real number.
+    ValueError
+        If either is NaN, or bound is not positive.
     """
     size = abs(_number("difference", difference))
     limit = _number("bound", bound)

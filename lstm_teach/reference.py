@@ -31,14 +31,22 @@ from dataclasses import dataclass
 import numpy as np
 
 from lstm_teach import _checks
-from lstm_teach.counting import GATES
+from lstm_teach.counting import GATES, LayerSpec
 
 LSTM_GATES = GATES["lstm"]
 
 
 @dataclass(frozen=True)
 class GateStep:
-    """One gate at one timestep: its pre-activation z and its activation."""
+    """One gate at one timestep: its pre-activation z and its activation.
+
+    Parameters
+    ----------
+    pre_activation : numpy.ndarray
+        z, (batch, units).
+    activation : numpy.ndarray
+        sigmoid(z) for i, f, o; tanh(z) for the candidate c.
+    """
 
     pre_activation: np.ndarray
     activation: np.ndarray
@@ -46,7 +54,19 @@ class GateStep:
 
 @dataclass(frozen=True)
 class Step:
-    """Everything the cell computed at one timestep, for teaching and plotting."""
+    """Everything the cell computed at one timestep, for teaching and plotting.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        The input at this step, (batch, features).
+    h_prev, c_prev : numpy.ndarray
+        The states before it, (batch, units) each.
+    gates : dict of str to GateStep
+        Each path "i", "f", "c", "o".
+    c, h : numpy.ndarray
+        The states after it, (batch, units) each.
+    """
 
     x: np.ndarray
     h_prev: np.ndarray
@@ -58,7 +78,17 @@ class Step:
 
 @dataclass(frozen=True)
 class LSTMResult:
-    """Output of lstm_forward: all hidden states, the final h and c, and the trace."""
+    """Output of lstm_forward: all hidden states, the final h and c, and the trace.
+
+    Parameters
+    ----------
+    sequences : numpy.ndarray
+        h at every step, (batch, timesteps, units).
+    h, c : numpy.ndarray
+        The final states, (batch, units) each.
+    trace : tuple of Step or None
+        Every step's gates, with trace=True.
+    """
 
     sequences: np.ndarray
     h: np.ndarray
@@ -66,13 +96,41 @@ class LSTMResult:
     trace: tuple[Step, ...] | None
 
 
-def sigmoid(z: np.ndarray) -> np.ndarray:
-    """Logistic function 1 / (1 + e^-z), Keras' default recurrent_activation.
+@dataclass(frozen=True)
+class LSTMInputs:
+    """Everything lstm_forward runs on, checked against each other and copied as float64.
 
-    Written as exp(−log(1 + e^−z)) so that a very negative z gives 0 without an
-    overflow warning (e^800 is beyond float64).
+    Made by check_inputs; the arrays are read-only copies, so neither the caller changing
+    theirs nor anyone changing these can make a result disagree with its inputs.
+
+    Parameters
+    ----------
+    x : numpy.ndarray
+        (batch, timesteps, features).
+    kernel : numpy.ndarray
+        (features, 4·units).
+    recurrent_kernel : numpy.ndarray
+        (units, 4·units).
+    bias : numpy.ndarray or None
+        (4·units,), or None for a layer without bias.
+    h0, c0 : numpy.ndarray
+        (batch, units) each: the states before the first step.
+    layer : LayerSpec
+        The layer these weights belong to.
     """
-    return np.exp(-np.logaddexp(0.0, -np.asarray(z, dtype=float)))
+
+    x: np.ndarray
+    kernel: np.ndarray
+    recurrent_kernel: np.ndarray
+    bias: np.ndarray | None
+    h0: np.ndarray
+    c0: np.ndarray
+    layer: LayerSpec
+
+
+def _frozen(array: np.ndarray) -> np.ndarray:
+    array.setflags(write=False)
+    return array
 
 
 def _state(name: str, value: object, batch: int, units: int) -> np.ndarray:
@@ -81,6 +139,139 @@ def _state(name: str, value: object, batch: int, units: int) -> np.ndarray:
     state = _checks.real_array(name, value, 2, "(batch, units)")
     _checks.shape_is(name, state, (batch, units), "(batch, units), matching x and kernel")
     return state
+
+
+def check_inputs(
+    x: object,
+    kernel: object,
+    recurrent_kernel: object,
+    bias: object,
+    h0: object = None,
+    c0: object = None,
+) -> LSTMInputs:
+    """Check lstm_forward's arguments against each other once, and copy them.
+
+    Parameters
+    ----------
+    x : array_like
+        (batch, timesteps, features), at least one sample and one timestep.
+    kernel : array_like
+        (features, 4·units), as ``layer.get_weights()[0]``.
+    recurrent_kernel : array_like
+        (units, 4·units).
+    bias : array_like or None
+        (4·units,); None for use_bias=False (it must be said: there is no default).
+    h0, c0 : array_like or None
+        (batch, units) each; None starts from zeros, as Keras does.
+
+    Returns
+    -------
+    LSTMInputs
+        Read-only float64 copies and the LayerSpec they describe.
+
+    Raises
+    ------
+    TypeError
+        If an argument holds no real numbers.
+    ValueError
+        If a shape does not fit the others, or a value is NaN or infinite.
+    """
+    layer = LayerSpec.from_weights(kernel, recurrent_kernel, bias)
+    x = _checks.real_array("x", x, 3, "(batch, timesteps, features)")
+    batch, timesteps, x_features = x.shape
+    if x_features != layer.features:
+        raise ValueError(
+            f"x has {x_features} features (its last axis) but kernel has {layer.features} "
+            "rows; kernel must have one row per feature: shape (features, 4·units)"
+        )
+    if batch == 0 or timesteps == 0:
+        raise ValueError(f"x must hold at least one sample and one timestep, got {x.shape}")
+    return LSTMInputs(
+        x=_frozen(x),
+        kernel=_frozen(np.array(kernel, dtype=np.float64)),
+        recurrent_kernel=_frozen(np.array(recurrent_kernel, dtype=np.float64)),
+        bias=None if bias is None else _frozen(np.array(bias, dtype=np.float64)),
+        h0=_frozen(_state("h0", h0, batch, layer.units)),
+        c0=_frozen(_state("c0", c0, batch, layer.units)),
+        layer=layer,
+    )
+
+
+def sigmoid(z: object) -> np.ndarray:
+    """Logistic function 1 / (1 + e^-z), Keras' default recurrent_activation.
+
+    Written as exp(−log(1 + e^−z)) so that a very negative z gives 0 without an
+    overflow warning (e^800 is beyond float64).
+
+    >>> float(sigmoid(0.0)), sigmoid([-800.0, 800.0]).tolist()
+    (0.5, [0.0, 1.0])
+
+    Parameters
+    ----------
+    z : array_like
+        Real numbers: a number, a list or an array (ints or floats).
+
+    Returns
+    -------
+    numpy.ndarray
+        float64 values between 0 and 1, shaped like z.
+
+    Raises
+    ------
+    TypeError
+        If z is not made of real numbers: True and False (which NumPy would read as 1
+        and 0), None, strings, complex numbers.
+    """
+    if isinstance(z, bool):
+        raise TypeError(f"z must be a real number or an array of them, got {z!r}")
+    array = _checks.real_numbers("z", z)
+    return np.exp(-np.logaddexp(0.0, -array.astype(np.float64)))
+
+
+def pre_activations(
+    x_t: np.ndarray,
+    h_prev: np.ndarray,
+    kernel: np.ndarray,
+    recurrent_kernel: np.ndarray,
+    bias: np.ndarray | None,
+    timestep: int = 1,
+) -> np.ndarray:
+    """z = x_t · kernel + h_{t−1} · recurrent_kernel + bias, refusing overflow.
+
+    Parameters
+    ----------
+    x_t : numpy.ndarray
+        (batch, features) or (features,): the input at one step.
+    h_prev : numpy.ndarray
+        (batch, units) or (units,): the previous output.
+    kernel, recurrent_kernel : numpy.ndarray
+        (features, 4·units) and (units, 4·units).
+    bias : numpy.ndarray or None
+        (4·units,), or None for no bias.
+    timestep : int
+        Which step this is (from 1), for the message.
+
+    Returns
+    -------
+    numpy.ndarray
+        The pre-activations of every path, (batch, 4·units) or (4·units,).
+
+    Raises
+    ------
+    ValueError
+        If they overflow: float64 cannot hold them, so no activation can be computed.
+    """
+    with np.errstate(over="ignore", invalid="ignore"):
+        z = x_t @ kernel + h_prev @ recurrent_kernel
+        if bias is not None:
+            z = z + bias
+    if not np.all(np.isfinite(z)):
+        raise ValueError(
+            f"the pre-activations z overflowed at timestep {timestep}: x, kernel, "
+            "recurrent_kernel and bias are so large that x·kernel + h·recurrent_kernel "
+            "+ bias exceeds what float64 holds (about 1.8e308); scale them down"
+        )
+    return z
 
 
 def lstm_forward(
@@ -104,51 +295,75 @@ def lstm_forward(
     >>> run = lstm_forward(x, np.zeros((3, 8)), np.zeros((2, 8)), np.zeros(8), trace=True)
     >>> run.sequences.shape, run.h.shape, len(run.trace)   # units = 8 columns / 4 paths
     ((2, 5, 2), (2, 2), 5)
-    """
-    x = _checks.real_array("x", x, 3, "(batch, timesteps, features)")
-    kernel = _checks.real_array("kernel", kernel, 2, "(features, 4·units)")
-    recurrent_kernel = _checks.real_array(
-        "recurrent_kernel", recurrent_kernel, 2, "(units, 4·units)"
-    )
-    trace = _checks.flag("trace", trace)
-    features, width = kernel.shape
-    if features == 0 or width == 0 or width % 4:
-        raise ValueError(
-            "kernel must have shape (features, 4·units) with features >= 1 and units >= 1, "
-            f"got {kernel.shape}"
-        )
-    units = width // 4
-    batch, timesteps, x_features = x.shape
-    if x_features != features:
-        raise ValueError(
-            f"x has {x_features} features (its last axis) but kernel has {features} rows; "
-            "kernel must have one row per feature: shape (features, 4·units)"
-        )
-    if batch == 0 or timesteps == 0:
-        raise ValueError(f"x must hold at least one sample and one timestep, got {x.shape}")
-    _checks.shape_is(
-        "recurrent_kernel", recurrent_kernel, (units, width), "(units, 4·units), matching kernel"
-    )
-    if bias is None:
-        bias = np.zeros(width)
-    else:
-        bias = _checks.real_array("bias", bias, 1, "(4·units,)")
-        _checks.shape_is("bias", bias, (width,), "(4·units,), matching kernel")
-    h = _state("h0", h0, batch, units)
-    c = _state("c0", c0, batch, units)
 
+    Parameters
+    ----------
+    x : array_like
+        (batch, timesteps, features).
+    kernel : array_like
+        (features, 4·units).
+    recurrent_kernel : array_like
+        (units, 4·units).
+    bias : array_like or None
+        (4·units,), or None for a layer built with use_bias=False.
+    h0, c0 : array_like or None
+        (batch, units) each; None (the default) starts from zeros.
+    trace : bool
+        Keep every step's gates (for the diagrams and the widgets).
+
+    Returns
+    -------
+    LSTMResult
+        sequences (batch, timesteps, units), the final h and c (batch, units), and the
+        trace (a tuple of Steps) or None.
+
+    Raises
+    ------
+    TypeError
+        If an argument holds no real numbers, or trace is not True or False.
+    ValueError
+        If a shape does not fit the others, a value is NaN or infinite, or the
+        pre-activations overflow float64.
+    """
+    inputs = check_inputs(x, kernel, recurrent_kernel, bias, h0, c0)
+    return run_checked(inputs, trace=_checks.flag("trace", trace))
+
+
+def run_checked(inputs: LSTMInputs, trace: bool = False) -> LSTMResult:
+    """lstm_forward on inputs that check_inputs has already checked.
+
+    Parameters
+    ----------
+    inputs : LSTMInputs
+        What check_inputs returned.
+    trace : bool
+        Keep every step's gates.
+
+    Returns
+    -------
+    LSTMResult
+        As lstm_forward returns it.
+
+    Raises
+    ------
+    TypeError
+        If inputs is not an LSTMInputs.
+    ValueError
+        If the pre-activations overflow float64.
+    """
+    if not isinstance(inputs, LSTMInputs):
+        raise TypeError(
+            f"inputs must be what check_inputs returns, got {type(inputs).__name__}"
+        )
+    x, kernel, recurrent_kernel, bias = (
+        inputs.x, inputs.kernel, inputs.recurrent_kernel, inputs.bias,
+    )
+    h, c = inputs.h0, inputs.c0
     outputs = []
     steps = []
-    for t in range(timesteps):
+    for t in range(x.shape[1]):
         h_prev, c_prev = h, c
-        with np.errstate(over="ignore", invalid="ignore"):
-            z = x[:, t, :] @ kernel + h_prev @ recurrent_kernel + bias
-        if not np.all(np.isfinite(z)):
-            raise ValueError(
-                f"the pre-activations z overflowed at timestep {t + 1}: x, kernel, "
-                "recurrent_kernel and bias are so large that x·kernel + h·recurrent_kernel "
-                "+ bias exceeds what float64 holds (about 1.8e308); scale them down"
-            )
+        z = pre_activations(x[:, t, :], h_prev, kernel, recurrent_kernel, bias, t + 1)
         z_i, z_f, z_c, z_o = np.split(z, 4, axis=1)
         i = sigmoid(z_i)
         f = sigmoid(z_f)

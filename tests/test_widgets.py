@@ -14,7 +14,7 @@ from PIL import Image
 
 import lstm_teach as lt
 from lstm_teach import diagrams, widgets
-from lstm_teach.widgets._base import _Picture
+from lstm_teach.widgets._base import DiagramImage
 
 
 @pytest.fixture(scope="module")
@@ -213,8 +213,10 @@ def test_stepper_static_bundle(stepper):
     ],
 )
 def test_stepper_rejects_bad_arguments(kwargs, error, words):
+    weights = {"kernel": widgets.STEPPER_KERNEL, "bias": widgets.STEPPER_BIAS,
+               "recurrent_kernel": widgets.STEPPER_RECURRENT_KERNEL}
     with pytest.raises(error, match=re.escape(words)):
-        lt.cell_stepper(**kwargs)
+        lt.cell_stepper(**{**weights, **kwargs})
 
 
 # ---------------------------------------------------------------- time stepper
@@ -355,7 +357,7 @@ def test_time_stepper_rejects_bad_arguments(args, error, words):
 
 
 def test_every_picture_carries_its_description_as_alt_text_and_updates_with_it(explorer):
-    def alt(picture: _Picture) -> str:
+    def alt(picture: DiagramImage) -> str:
         return html.unescape(re.search(r'alt="([^"]*)"', picture.value).group(1))
 
     assert alt(explorer.grid_image) == explorer._grid.figure.description

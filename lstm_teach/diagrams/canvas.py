@@ -51,7 +51,31 @@ TIMESTEP_LIMIT = 20
 
 
 def bounded_int(name: str, value: object, limit: int, why: str) -> int:
-    """A whole number in 1..limit; `why` explains the upper limit in the message."""
+    """A whole number in 1..limit; `why` explains the upper limit in the message.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+        What the caller passed.
+    limit : int
+        The largest accepted.
+    why : str
+        Why there is a limit, for the message.
+
+    Returns
+    -------
+    int
+        value as a plain int.
+
+    Raises
+    ------
+    TypeError
+        If value is not a whole number.
+    ValueError
+        If it is below 1 or above limit.
+    """
     number = _checks.positive_int(name, value)
     if number > limit:
         raise ValueError(f"{name} must be a whole number from 1 to {limit} ({why}), got {number}")
@@ -59,14 +83,38 @@ def bounded_int(name: str, value: object, limit: int, why: str) -> int:
 
 
 def tint(colour: str, amount: float) -> tuple[float, float, float]:
-    """The colour mixed with white: amount 0 gives white, 1 gives the colour."""
+    """The colour mixed with white: amount 0 gives white, 1 gives the colour.
+
+    Parameters
+    ----------
+    colour : str
+        "#rrggbb".
+    amount : float
+        From 0 (white) to 1 (the colour).
+
+    Returns
+    -------
+    tuple of float
+        RGB from 0 to 1.
+    """
     rgb = np.array([int(colour[k:k + 2], 16) / 255.0 for k in (1, 3, 5)])
     mixed = 1.0 - amount * (1.0 - rgb)
     return (float(mixed[0]), float(mixed[1]), float(mixed[2]))
 
 
 def compact(number: int) -> str:
-    """A size as a learner reads it: exact up to 99,999, then 123k, 1.2M, 3.4G."""
+    """A size as a learner reads it: exact up to 99,999, then 123k, 1.2M, 3.4G.
+
+    Parameters
+    ----------
+    number : int
+        A size, 0 or more.
+
+    Returns
+    -------
+    str
+        E.g. "12", "99999", "123k", "1.2M".
+    """
     if number < 100_000:
         return str(number)
     for scale, suffix in ((1e9, "G"), (1e6, "M"), (1e3, "k")):
@@ -77,7 +125,18 @@ def compact(number: int) -> str:
 
 
 def shape_text(shape: tuple[int, ...]) -> str:
-    """A shape written as Python prints it, with compact sizes beyond 99,999."""
+    """A shape written as Python prints it, with compact sizes beyond 99,999.
+
+    Parameters
+    ----------
+    shape : tuple of int
+        A weight's shape.
+
+    Returns
+    -------
+    str
+        E.g. "(3, 16)", "(16,)", "(1.2M, 16)".
+    """
     inner = ", ".join(compact(size) for size in shape)
     return f"({inner},)" if len(shape) == 1 else f"({inner})"
 
@@ -85,7 +144,20 @@ def shape_text(shape: tuple[int, ...]) -> str:
 def value_text(value: float, signed_: bool = False) -> str:
     """A number as the pictures show it: two decimals, or 3 significant digits with an
     exponent when it is too large for that (a cell state of 1e300 stays one short word).
-    A true minus sign, so the number reads as one word."""
+    A true minus sign, so the number reads as one word.
+
+    Parameters
+    ----------
+    value : float
+        The number.
+    signed_ : bool
+        Write a plus sign on positive numbers too.
+
+    Returns
+    -------
+    str
+        E.g. "0.24", "−0.50", "+1.00", "1e+300".
+    """
     value = float(value) + 0.0
     sign = "+" if signed_ else ""
     text = f"{value:{sign}.2f}" if abs(value) < 1e5 else f"{value:{sign}.3g}"
@@ -93,7 +165,18 @@ def value_text(value: float, signed_: bool = False) -> str:
 
 
 def subscript(number: int) -> str:
-    """A whole number written with Unicode subscript digits, e.g. 10 -> ₁₀."""
+    """A whole number written with Unicode subscript digits, e.g. 10 -> ₁₀.
+
+    Parameters
+    ----------
+    number : int
+        0 or more.
+
+    Returns
+    -------
+    str
+        The digits as subscripts.
+    """
     return str(number).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
@@ -116,11 +199,7 @@ class DiagramFigure(Figure):
         dict[str, object], dict[str, object]
     ]:
         png = figure_png(self, dpi=NOTEBOOK_DPI, density=NOTEBOOK_DENSITY, compress_level=9)
-        width, height = png_size(png)
-        data = {"image/png": base64.b64encode(png).decode("ascii"), "text/plain": repr(self)}
-        size = {"width": round(width / NOTEBOOK_DENSITY),
-                "height": round(height / NOTEBOOK_DENSITY)}
-        return data, {"image/png": size}
+        return png_bundle(png, repr(self), NOTEBOOK_DENSITY)
 
     def __repr__(self) -> str:
         if self.description:
@@ -131,14 +210,75 @@ class DiagramFigure(Figure):
 
 
 def png_size(png: bytes) -> tuple[int, int]:
-    """Width and height in pixels of PNG bytes, read from the header."""
+    """Width and height in pixels of PNG bytes, read from the header.
+
+    Parameters
+    ----------
+    png : bytes
+        PNG bytes.
+
+    Returns
+    -------
+    tuple of int
+        (width, height).
+
+    Raises
+    ------
+    ValueError
+        If png does not start with the PNG signature.
+    """
     if png[:8] != b"\x89PNG\r\n\x1a\n":
         raise ValueError("png must be PNG bytes (they start with the PNG signature)")
     return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
+def png_bundle(png: bytes, text: str, density: float) -> tuple[
+    dict[str, object], dict[str, object]
+]:
+    """A notebook display bundle of a PNG: the picture, its text form, and the size to
+    show it at. The one place a PNG becomes base64.
+
+    Parameters
+    ----------
+    png : bytes
+        The picture, drawn at `density` times the pixels it is shown at.
+    text : str
+        Its text/plain form: what viewers without images (and nbval) show.
+    density : float
+        Pixels per displayed pixel (2 for HiDPI screens and projectors).
+
+    Returns
+    -------
+    tuple of dict
+        The data ({"image/png": base64 text, "text/plain": text}) and the metadata
+        ({"image/png": {"width": …, "height": …}}) of IPython's _repr_mimebundle_.
+
+    Raises
+    ------
+    ValueError
+        If png is not PNG bytes.
+    """
+    width, height = png_size(png)
+    size = {"width": round(width / density), "height": round(height / density)}
+    return ({"image/png": base64.b64encode(png).decode("ascii"), "text/plain": text},
+            {"image/png": size})
+
+
 def new_figure(width: float, height: float, **options: object) -> DiagramFigure:
-    """A white DiagramFigure of this size in inches on its own Agg canvas."""
+    """A white DiagramFigure of this size in inches on its own Agg canvas.
+
+    Parameters
+    ----------
+    width, height : float
+        Size in inches.
+    **options
+        Further arguments of matplotlib's Figure.
+
+    Returns
+    -------
+    DiagramFigure
+        Drawn at SCREEN_DPI on an Agg canvas (no pyplot).
+    """
     figure = DiagramFigure(figsize=(width, height), dpi=SCREEN_DPI, facecolor="white",
                            **options)  # type: ignore[arg-type]
     FigureCanvasAgg(figure)
@@ -150,6 +290,16 @@ def blank_figure(width: float, height: float) -> tuple[Figure, Axes]:
 
     The limits are fixed, so artists are placed with add_artist: add_patch would also
     grow the data limits, measuring every curve of every glyph (about 1 ms a label).
+
+    Parameters
+    ----------
+    width, height : float
+        Size in inches.
+
+    Returns
+    -------
+    tuple
+        The DiagramFigure and its Axes, whose data coordinates are points.
     """
     figure = new_figure(width, height)
     axes = figure.add_axes((0.0, 0.0, 1.0, 1.0))
@@ -160,8 +310,16 @@ def blank_figure(width: float, height: float) -> tuple[Figure, Axes]:
     return figure, axes
 
 
-class Picture:
-    """A blank figure in points, the lettering its labels share, and drawing helpers."""
+class Diagram:
+    """Base class of every diagram: a blank figure in points, the lettering its labels
+    share, and drawing helpers. Each subclass draws once and changes its artists in
+    `update`.
+
+    Parameters
+    ----------
+    width, height : float
+        The figure's size in inches.
+    """
 
     def __init__(self, width: float, height: float) -> None:
         self.figure, self._axes = blank_figure(width, height)
@@ -293,6 +451,30 @@ def figure_png(
     figures lose the blank rows below each and are padded to one width on white.
     Used by every diagram and widget. compress_level (0-9) trades time for bytes: the
     default 1 encodes in a few ms for a slider; 9 suits pictures saved in a notebook.
+
+    Parameters
+    ----------
+    *figures : matplotlib.figure.Figure
+        One figure or more, stacked top to bottom.
+    dpi : float or None
+        Pixels per inch of the figure at its intended size (20 to 400), or None for the
+        figure's own.
+    density : float
+        Pixels per displayed pixel (0.25 to 4).
+    compress_level : int
+        zlib level, 0 to 9.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+
+    Raises
+    ------
+    TypeError
+        If no figure is given, or something else than a Figure.
+    ValueError
+        If dpi, density or compress_level is out of range.
     """
     if not figures:
         raise TypeError("figure_png needs at least one figure")
@@ -335,6 +517,23 @@ def encode_png(rgba: np.ndarray, compress_level: int = 1) -> bytes:
     Written here rather than by Pillow, whose encoder tries five filters on every row:
     for a diagram at twice the screen's pixels that is 20 ms of a slider's budget, where
     rows stored unfiltered and compressed by zlib take about 4 ms, with similar sizes.
+
+    Parameters
+    ----------
+    rgba : numpy.ndarray
+        (height, width, 4) uint8 pixels.
+    compress_level : int
+        zlib level, 0 to 9.
+
+    Returns
+    -------
+    bytes
+        The PNG.
+
+    Raises
+    ------
+    ValueError
+        If rgba is not (height, width, 4) uint8.
     """
     height, width, channels = rgba.shape
     if channels != 4 or rgba.dtype != np.uint8:

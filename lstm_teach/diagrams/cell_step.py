@@ -22,7 +22,7 @@ from lstm_teach.diagrams.canvas import (
     GATE_NAMES,
     INK,
     MUTED,
-    Picture,
+    Diagram,
     shape_text,
     tint,
     value_text,
@@ -53,7 +53,27 @@ _OUT_X = 524.0
 
 
 def check_step(step: object, units: int, features: int) -> Step | None:
-    """step must be None or a reference.Step whose arrays match units and features."""
+    """step must be None or a reference.Step whose arrays match units and features.
+
+    Parameters
+    ----------
+    step : object
+        None, or a Step such as lstm_forward(..., trace=True).trace[0].
+    units, features : int
+        The layer's size the step must match.
+
+    Returns
+    -------
+    Step or None
+        step itself.
+
+    Raises
+    ------
+    TypeError
+        If step is neither None nor a Step.
+    ValueError
+        If its gates or array shapes do not match an LSTM of this size.
+    """
     if step is None:
         return None
     if not isinstance(step, Step):
@@ -115,7 +135,7 @@ class _InputLines:
             label.set_alignment("left", "center", self._fit(label, 8.0, _LEFT_ROOM))
 
 
-class CellDiagram(Picture):
+class CellDiagram(Diagram):
     """One LSTM step as the classic cell picture, with shapes and optional numbers.
 
     x_t (one line per feature) and h_{t-1} (one line per unit) reach every gate box; the
@@ -222,7 +242,22 @@ class CellDiagram(Picture):
                                   va="top")
 
     def update(self, layer: LayerSpec, step: Step | None = None) -> None:
-        """Redraw for this LSTM layer; with a Step, show its numbers for sample 0, unit 0."""
+        """Redraw for this LSTM layer; with a Step, show its numbers for sample 0, unit 0.
+
+        Parameters
+        ----------
+        layer : LayerSpec
+            A Keras LSTM (its shapes and count are shown).
+        step : Step or None
+            One step of lstm_forward(..., trace=True) for this layer, or None for shapes only.
+
+        Raises
+        ------
+        TypeError
+            If layer is not a LayerSpec or step not a Step.
+        ValueError
+            If layer is not a Keras LSTM, or step does not match its size.
+        """
         if not isinstance(layer, LayerSpec):
             raise TypeError(f"layer must be a lstm_teach.LayerSpec, got {type(layer).__name__}")
         if layer.cell != "lstm" or not layer.keras:
@@ -285,7 +320,13 @@ class CellDiagram(Picture):
             body.set_alignment("left", "top", self._fitted_size(body, _BODY_SIZE, _BODY_ROOM))
 
     def describe(self) -> str:
-        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        """What the picture shows, in words and numbers, for a screen reader or alt text.
+
+        Returns
+        -------
+        str
+            One paragraph, also the figure's `description`.
+        """
         layer, step = self.layer, self.step
         shapes = layer.path_shapes
         slices = (f"kernel {shape_text(shapes['kernel'])}, recurrent kernel "
@@ -317,7 +358,25 @@ class CellDiagram(Picture):
 
 
 def cell_diagram_figure(units: int, features: int, *, step: Step | None = None) -> Figure:
-    """Draw one LSTM step with each gate's weight shapes, and its numbers when step is given."""
+    """Draw one LSTM step with each gate's weight shapes, and its numbers when step is given.
+
+    Parameters
+    ----------
+    units, features : int
+        The LSTM's size.
+    step : Step or None
+        One step of lstm_forward(..., trace=True), or None for shapes only.
+
+    Returns
+    -------
+    DiagramFigure
+        The cell with its four gate boxes; its `description` says what it shows.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a size is refused, or step does not match it.
+    """
     diagram = CellDiagram()
     diagram.update(LayerSpec(units, features), step)
     return diagram.figure

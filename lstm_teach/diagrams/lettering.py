@@ -42,6 +42,15 @@ class FontMetrics:
 
     ascent and descent are the font's own (both positive); cap_height is the height of
     a capital H; line_height the distance between baselines at line spacing 1.
+
+    Parameters
+    ----------
+    ascent, descent : float
+        The font's own, both positive, per 1 pt of size.
+    cap_height : float
+        Height of a capital H.
+    line_height : float
+        Distance between baselines at line spacing 1.
     """
 
     ascent: float
@@ -72,7 +81,18 @@ class Lettering:
         return self._fonts[style]
 
     def metrics(self, style: str) -> FontMetrics:
-        """The font's ascent, descent, capital height and line height per 1 pt of size."""
+        """The font's ascent, descent, capital height and line height per 1 pt of size.
+
+        Parameters
+        ----------
+        style : str
+            A Lettering style.
+
+        Returns
+        -------
+        FontMetrics
+            Per 1 pt of size.
+        """
         if style not in self._metrics:
             font = self._font(style)
             em = font.units_per_EM
@@ -89,7 +109,20 @@ class Lettering:
     def glyph(self, style: str, char: str) -> tuple[np.ndarray, np.ndarray, float, str, int]:
         """Outline vertices and codes of one character at size 1, its advance, and the
         style and glyph index it was found in (a character missing from a font is
-        taken from the sans style)."""
+        taken from the sans style).
+
+        Parameters
+        ----------
+        style : str
+            A Lettering style.
+        char : str
+            One character.
+
+        Returns
+        -------
+        tuple
+            Vertices, path codes, advance, style and glyph index.
+        """
         key = (style, char)
         if key not in self._glyphs:
             font, found_in = self._font(style), style
@@ -118,6 +151,18 @@ class Lettering:
 
         The last few hundred lines are kept: a slider moving back and forth shows the
         same words again.
+
+        Parameters
+        ----------
+        text : str
+            One line (no newline).
+        style : str
+            A Lettering style.
+
+        Returns
+        -------
+        tuple
+            Vertices, path codes and width, at size 1.
         """
         key = (text, style)
         found = self._lines.get(key)
@@ -148,7 +193,22 @@ class Lettering:
         return outline, kinds, x
 
     def width(self, text: str, style: str, size: float) -> float:
-        """Width in points of the longest line of text at this font size."""
+        """Width in points of the longest line of text at this font size.
+
+        Parameters
+        ----------
+        text : str
+            Lines separated by newlines.
+        style : str
+            A Lettering style.
+        size : float
+            Font size in points.
+
+        Returns
+        -------
+        float
+            Points.
+        """
         return size * max(self.line(line, style)[2] for line in text.split("\n"))
 
 
@@ -158,6 +218,36 @@ class Label(PathPatch):
     Alignment follows matplotlib's Text: ha is left, center or right (per line), va is
     top, center, bottom or baseline. Setters store the value and mark the label stale;
     the outline is laid out when the label is drawn or its path is asked for.
+
+    Parameters
+    ----------
+    lettering : Lettering
+        The fonts and glyph cache the label draws with.
+    xy : tuple of float
+        Anchor point in data coordinates.
+    text : str
+        Lines separated by newlines.
+    size : float
+        Font size in points.
+    style : str
+        "sans", "bold" or "mono" (FONT_STYLES).
+    color : str or tuple
+        Fill colour.
+    ha : str
+        "left", "center" or "right".
+    va : str
+        "top", "center", "bottom" or "baseline".
+    linespacing : float
+        Distance between baselines, in line heights.
+    rotation : float
+        Degrees counter-clockwise.
+    zorder : float
+        Drawing order.
+
+    Raises
+    ------
+    ValueError
+        If ha or va is unknown (an unknown style, when the label is laid out).
     """
 
     def __init__(
@@ -193,31 +283,78 @@ class Label(PathPatch):
         self.stale = True
 
     def get_text(self) -> str:
-        """The words shown, lines separated by newlines."""
+        """The words shown, lines separated by newlines.
+
+        Returns
+        -------
+        str
+            The text.
+        """
         return self._text
 
     def set_text(self, text: object) -> None:
-        """Show this text (lines separated by newlines)."""
+        """Show this text (lines separated by newlines).
+
+        Parameters
+        ----------
+        text : object
+            Shown as str(text).
+        """
         text = str(text)
         if text != self._text:
             self._text = text
             self._changed()
 
     def get_position(self) -> tuple[float, float]:
+        """The label's anchor point.
+
+        Returns
+        -------
+        tuple of float
+            In data coordinates.
+        """
         return self._xy
 
     def set_position(self, xy: tuple[float, float]) -> None:
-        """Move the label's anchor point."""
+        """Move the label's anchor point.
+
+        Parameters
+        ----------
+        xy : tuple of float
+            The new anchor point, in data coordinates.
+        """
         xy = (float(xy[0]), float(xy[1]))
         if xy != self._xy:
             self._xy = xy
             self._changed()
 
     def get_size(self) -> float:
+        """The font size.
+
+        Returns
+        -------
+        float
+            Points.
+        """
         return self._size
 
     def set_alignment(self, ha: str, va: str, size: float | None = None) -> None:
-        """Change the alignment (and optionally the font size) without changing the text."""
+        """Change the alignment (and optionally the font size) without changing the text.
+
+        Parameters
+        ----------
+        ha : str
+            "left", "center" or "right".
+        va : str
+            "top", "center", "bottom" or "baseline".
+        size : float or None
+            A new font size, or None to keep it.
+
+        Raises
+        ------
+        ValueError
+            If ha or va is unknown.
+        """
         ha, va = _alignment(ha, va)
         size = self._size if size is None else float(size)
         if (ha, va, size) != (self._ha, self._va, self._size):
@@ -225,27 +362,56 @@ class Label(PathPatch):
             self._changed()
 
     def set_linespacing(self, linespacing: float) -> None:
-        """Distance between baselines, in multiples of the font's line height."""
+        """Distance between baselines, in multiples of the font's line height.
+
+        Parameters
+        ----------
+        linespacing : float
+            Multiples of the font's line height.
+        """
         linespacing = float(linespacing)
         if linespacing != self._linespacing:
             self._linespacing = linespacing
             self._changed()
 
     def set_rotation(self, degrees: float) -> None:
-        """Turn the text counter-clockwise about its anchor point."""
+        """Turn the text counter-clockwise about its anchor point.
+
+        Parameters
+        ----------
+        degrees : float
+            Counter-clockwise.
+        """
         radians = float(np.deg2rad(degrees))
         if radians != self._rotation:
             self._rotation = radians
             self._changed()
 
     def width_at(self, size: float) -> float:
-        """Width in points of this label's longest line at the given font size."""
+        """Width in points of this label's longest line at the given font size.
+
+        Parameters
+        ----------
+        size : float
+            Font size in points.
+
+        Returns
+        -------
+        float
+            Points.
+        """
         if not self._text:
             return 0.0
         return self._lettering.width(self._text, self._style, size)
 
     def get_path(self) -> Path:
-        """The outline of the text, laid out now if anything changed since last time."""
+        """The outline of the text, laid out now if anything changed since last time.
+
+        Returns
+        -------
+        matplotlib.path.Path
+            In data coordinates.
+        """
         if not self._laid_out:
             self._path = self._lay_out()
             self._laid_out = True
@@ -298,6 +464,21 @@ def figure_text(fig: Figure) -> str:
 
     The labels are outlines, not matplotlib Text artists; this recovers their words,
     for tests, descriptions or a screen reader.
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A diagram's figure.
+
+    Returns
+    -------
+    str
+        One visible label per line, in drawing order.
+
+    Raises
+    ------
+    TypeError
+        If fig is not a Figure.
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")

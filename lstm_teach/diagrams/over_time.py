@@ -20,7 +20,7 @@ from lstm_teach.diagrams.canvas import (
     INK,
     MUTED,
     TIMESTEP_LIMIT,
-    Picture,
+    Diagram,
     bounded_int,
     value_text,
 )
@@ -96,7 +96,7 @@ def _nice_limit(largest: float) -> float:
     return float(10.0 * scale)
 
 
-class GatesOverTime(Picture):
+class GatesOverTime(Diagram):
     """Gate activations and the cell state of one unit across the steps of a sequence.
 
     The top panel holds the four paths i, f, c (the candidate g) and o, the bottom panel
@@ -106,6 +106,16 @@ class GatesOverTime(Picture):
 
     Only the marker changes while stepping through time; it is drawn as animated
     artists, so figure_png redraws just the marker over a kept picture of the rest.
+
+    Parameters
+    ----------
+    max_timesteps : int
+        The longest trace it will draw, 1 to 20.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If max_timesteps is not a whole number from 1 to 20.
     """
 
     def __init__(self, max_timesteps: int = TIMESTEP_LIMIT) -> None:
@@ -136,6 +146,7 @@ class GatesOverTime(Picture):
             artist.set_animated(True)
         self.steps: tuple[Step, ...] = ()
         self.unit = 0
+        self.units = 1
         self.at: int | None = None
         self.values: dict[str, np.ndarray] = {}
         self._scale: dict[str, tuple[float, float]] = {}
@@ -200,6 +211,23 @@ class GatesOverTime(Picture):
         """Draw the trace of lstm_forward(..., trace=True) for one unit of sample 0.
 
         steps is that result or its .trace; at (1 … timesteps, or None) marks one step.
+
+        Parameters
+        ----------
+        steps : LSTMResult or tuple of Step
+            lstm_forward(..., trace=True) or its .trace, at most max_timesteps steps.
+        unit : int
+            Which unit to draw, from 0.
+        at : int or None
+            The step to mark, from 1, or None.
+
+        Raises
+        ------
+        TypeError
+            If steps holds no trace of Steps, or unit or at is not a whole number.
+        ValueError
+            If the trace is empty or too long, its arrays do not match, or unit or at is out
+            of range.
         """
         steps = _trace_steps(steps)
         if len(steps) > self.max_timesteps:
@@ -213,7 +241,7 @@ class GatesOverTime(Picture):
         if not 0 <= unit < units:
             raise ValueError(f"unit must be from 0 to {units - 1} (the layer has {units} "
                              f"unit{'s' if units > 1 else ''}), got {unit}")
-        self.steps, self.unit = steps, int(unit)
+        self.steps, self.unit, self.units = steps, int(unit), units
         timesteps = len(steps)
         self.values = {gate: np.array([s.gates[gate].activation[0, unit] for s in steps])
                        for gate in LSTM_GATES}
@@ -251,7 +279,20 @@ class GatesOverTime(Picture):
         return bottom + (np.asarray(values) + limit) / (2 * limit) * (top - bottom)
 
     def mark(self, at: int | None) -> None:
-        """Highlight timestep `at` (1 … timesteps) and show its values; None clears it."""
+        """Highlight timestep `at` (1 … timesteps) and show its values; None clears it.
+
+        Parameters
+        ----------
+        at : int or None
+            From 1 to the number of steps drawn, or None.
+
+        Raises
+        ------
+        TypeError
+            If at is not a whole number or None.
+        ValueError
+            If it is out of range.
+        """
         timesteps = len(self.steps)
         if at is not None:
             if isinstance(at, bool) or not isinstance(at, int | np.integer):
@@ -279,11 +320,17 @@ class GatesOverTime(Picture):
 
 
     def describe(self) -> str:
-        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        """What the picture shows, in words and numbers, for a screen reader or alt text.
+
+        Returns
+        -------
+        str
+            One paragraph, also the figure's `description`.
+        """
         if not self.steps:
             return "Line chart of an LSTM's gates over time: nothing drawn yet."
         timesteps = len(self.steps)
-        units = np.shape(self.steps[0].h)[1]
+        units = self.units
         which = f"unit {self.unit} of {units}" if units > 1 else "the only unit"
         series = "; ".join(
             f"{_SPOKEN[name]}: " + ", ".join(value_text(value) for value in self.values[name])
@@ -304,6 +351,25 @@ def gates_over_time_figure(steps: object, unit: int = 0, *, at: int | None = Non
 
     steps is lstm_forward(x, ..., trace=True) or its .trace (sample 0 is drawn); unit
     picks the unit; at (1 … timesteps) highlights one step and lists its values.
+
+    Parameters
+    ----------
+    steps : LSTMResult or tuple of Step
+        lstm_forward(..., trace=True) or its .trace, 1 to 20 steps.
+    unit : int
+        Which unit to draw, from 0.
+    at : int or None
+        The step to mark, from 1, or None.
+
+    Returns
+    -------
+    DiagramFigure
+        The two panels; its `description` lists every value.
+
+    Raises
+    ------
+    TypeError, ValueError
+        As GatesOverTime.update raises them.
     """
     timesteps = len(_trace_steps(steps))
     limit = bounded_int("timesteps", timesteps, TIMESTEP_LIMIT, _WHY_LIMIT)

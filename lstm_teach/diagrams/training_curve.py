@@ -81,6 +81,31 @@ def training_curve_figure(
     legend text to a level, such as the error of always predicting the mean. Ticks are
     plain decimals (0.01 rather than a power of ten), at least three on the loss axis
     and a handful of whole epochs; each level's value is written beside its line.
+
+    Parameters
+    ----------
+    losses : sequence of float, or mapping of str to sequence of float
+        One positive loss per epoch, or up to 3 models' losses by name.
+    limits : mapping of str to float, or None
+        Up to 3 reference levels by legend text.
+    title : str
+        The title.
+    label : str
+        The legend text of a single series.
+
+    Returns
+    -------
+    DiagramFigure
+        The curve on a log axis; its `description` gives the first and last losses.
+
+    Raises
+    ------
+    TypeError
+        If losses or limits are not numbers of the right shape, or title or label not a
+        string.
+    ValueError
+        If a loss or level is not a positive finite number (the axis is logarithmic), or
+        there are no epochs or too many series.
     """
     series = _series(losses)
     limits = {} if limits is None else limits

@@ -20,7 +20,7 @@ from lstm_teach.diagrams.canvas import (
     INK,
     MUTED,
     TIMESTEP_LIMIT,
-    Picture,
+    Diagram,
     bounded_int,
     subscript,
     tint,
@@ -46,13 +46,23 @@ _START_STATE = MappingProxyType({
 })
 
 
-class UnrolledView(Picture):
+class UnrolledView(Diagram):
     """The same recurrent cell drawn once per timestep, all sharing one set of weights.
 
     Shows the state passed from step to step (h and C for an LSTM, h alone for a GRU or
     SimpleRNN), the weight names and shapes of the chosen cell and convention, the input
     shape (batch, timesteps, features) and the output shape, which depends on
     return_sequences.
+
+    Parameters
+    ----------
+    max_timesteps : int
+        The longest sequence it will draw, 1 to 20.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If max_timesteps is not a whole number from 1 to 20.
     """
 
     def __init__(self, max_timesteps: int = 10) -> None:
@@ -121,6 +131,23 @@ class UnrolledView(Picture):
 
         The layer chooses the weight names, shapes and count shown; return_sequences
         whether every step's h leaves the layer or only the last.
+
+        Parameters
+        ----------
+        layer : LayerSpec
+            The layer to draw.
+        timesteps : int
+            From 1 to max_timesteps.
+        return_sequences : bool
+            Whether every step's h leaves the layer.
+
+        Raises
+        ------
+        TypeError
+            If layer is not a LayerSpec, timesteps not a whole number or return_sequences not
+            True or False.
+        ValueError
+            If timesteps is out of range.
         """
         if not isinstance(layer, LayerSpec):
             raise TypeError(f"layer must be a lstm_teach.LayerSpec, got {type(layer).__name__}")
@@ -204,7 +231,13 @@ class UnrolledView(Picture):
                                          (_WEIGHTS_BOTTOM + _WEIGHTS_TOP) / 2))
 
     def describe(self) -> str:
-        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        """What the picture shows, in words and numbers, for a screen reader or alt text.
+
+        Returns
+        -------
+        str
+            One paragraph, also the figure's `description`.
+        """
         layer, timesteps = self.layer, self.timesteps
         weights = ", ".join(f"{name} {shape}" for name, shape in layer.shapes.items())
         carried = "h and C" if layer.cell == "lstm" else "h"
@@ -273,6 +306,33 @@ def unrolled_figure(
 
     cell, use_bias, convention and reset_after mean what they mean for count_params and
     choose the weights listed and counted.
+
+    Parameters
+    ----------
+    units, features : int
+        The layer's size.
+    timesteps : int
+        From 1 to 20.
+    return_sequences : bool
+        Whether every step's h leaves the layer.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+    convention : str
+        "keras" or "pytorch".
+    reset_after : bool
+        GRU in Keras only.
+
+    Returns
+    -------
+    DiagramFigure
+        The unrolled layer; its `description` says what it shows.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a setting is refused, as LayerSpec refuses it, or timesteps is out of range.
     """
     layer = LayerSpec(units, features, cell, use_bias, convention, reset_after)
     limit = bounded_int("timesteps", timesteps, TIMESTEP_LIMIT, _WHY_LIMIT)

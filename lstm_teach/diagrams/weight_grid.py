@@ -27,7 +27,7 @@ from lstm_teach.diagrams.canvas import (
     INK,
     LETTER_COLOURS,
     MUTED,
-    Picture,
+    Diagram,
     bounded_int,
 )
 from lstm_teach.diagrams.lettering import Lettering
@@ -65,6 +65,25 @@ def count_squares(fig: Figure, block: str | None = None, *, new: bool = False) -
     "param:<weight name>:<gate letter>" holding one square per parameter; block="kernel"
     (or another weight name) counts that weight's squares only; new=True counts only
     the squares outlined as added by a change (gid "new:<weight name>").
+
+    Parameters
+    ----------
+    fig : matplotlib.figure.Figure
+        A weight-grid figure.
+    block : str or None
+        A weight name such as "kernel", or None for all.
+    new : bool
+        Count only the squares outlined as new.
+
+    Returns
+    -------
+    int
+        The number of squares.
+
+    Raises
+    ------
+    TypeError
+        If fig is not a Figure, block not a string or None, or new not True or False.
     """
     if not isinstance(fig, Figure):
         raise TypeError(f"fig must be a matplotlib.figure.Figure, got {type(fig).__name__}")
@@ -180,12 +199,22 @@ def _input_names(symbol: str, count: int, size: float) -> tuple[str, float]:
     return "\n".join(names), font
 
 
-class WeightGrid(Picture):
+class WeightGrid(Diagram):
     """Every parameter of one recurrent layer as a square, grouped by weight and gate.
 
     Built once for settings up to max_units and max_features; `update` redraws in place.
     The square size depends only on the maxima, the cell and the convention, so growing
     features by one visibly adds squares instead of rescaling the picture.
+
+    Parameters
+    ----------
+    max_units, max_features : int
+        The largest layer it will draw, 1 to 32 each.
+
+    Raises
+    ------
+    TypeError, ValueError
+        If a maximum is not a whole number from 1 to 32.
     """
 
     def __init__(self, max_units: int = 8, max_features: int = 8) -> None:
@@ -255,6 +284,25 @@ class WeightGrid(Picture):
 
         new_since, an earlier layer of the same cell and convention, outlines the squares
         this layer has and that one did not (more features, more units, a bias).
+
+        Parameters
+        ----------
+        layer : LayerSpec
+            Up to max_units and max_features.
+        new_since : LayerSpec or None
+            An earlier, smaller layer of the same cell and convention, or None.
+
+        Returns
+        -------
+        int
+            The squares now visible: the layer's count.
+
+        Raises
+        ------
+        TypeError
+            If layer or new_since is not a LayerSpec.
+        ValueError
+            If layer is larger than the grid, or new_since of another cell or convention.
         """
         if not isinstance(layer, LayerSpec):
             raise TypeError(f"layer must be a lstm_teach.LayerSpec, got {type(layer).__name__}")
@@ -447,7 +495,13 @@ class WeightGrid(Picture):
                 f"{', '.join(changes) if changes else 'no change'}")
 
     def describe(self) -> str:
-        """What the picture shows, in words and numbers, for a screen reader or alt text."""
+        """What the picture shows, in words and numbers, for a screen reader or alt text.
+
+        Returns
+        -------
+        str
+            One paragraph, also the figure's `description`.
+        """
         layer = self.layer
         weights = ", ".join(
             f"{row.name} {_rows_by_columns(row, layer.keras)} = {row.count}"
@@ -516,6 +570,33 @@ def weight_grid_figure(
     The number of squares equals count_params(...) for the same settings; the figure is
     cropped to its content. new_since=(units, features) of an earlier, smaller layer
     outlines the squares the change added, e.g. new_since=(1, 1) for units=1, features=2.
+
+    Parameters
+    ----------
+    units, features : int
+        The layer's size, 1 to 32 each.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+    convention : str
+        "keras" or "pytorch".
+    reset_after : bool
+        GRU in Keras only.
+    new_since : tuple of int or None
+        (units, features) of an earlier, smaller layer, or None.
+
+    Returns
+    -------
+    DiagramFigure
+        The grid, cropped to its content; its `description` gives every count.
+
+    Raises
+    ------
+    TypeError
+        If a size is not a whole number or new_since not a pair of them.
+    ValueError
+        If a size is out of range or new_since larger than the layer.
     """
     layer = LayerSpec(units, features, cell, use_bias, convention, reset_after)
     bounded_int("units", layer.units, GRID_LIMIT, _WHY_LIMIT)

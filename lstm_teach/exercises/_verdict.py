@@ -31,6 +31,23 @@ class Feedback:
     this question. Printing a Feedback (or ending a cell with it) shows `message`.
     `question` is what the answer was judged against, every slip included (for tests and
     instructors; printing a Feedback never shows it).
+
+    Parameters
+    ----------
+    correct : bool
+        Whether the answer is right.
+    answer : object
+        The answer as judged (None before the learner answered).
+    expected : object
+        The right answer.
+    mistake : str or None
+        The key of the first slip the answer matches.
+    message : str
+        The explanation printed.
+    also : tuple of str
+        Other slips (or coinciding ones, for a right answer) that give the same answer.
+    question : Question or None
+        What the answer was judged against.
     """
 
     correct: bool
@@ -56,8 +73,18 @@ class Feedback:
 class Slip:
     """One typical mistake: the answer(s) it leads to, and what to tell the learner.
 
-    `what` completes "you …" ("left out the bias"); `working` shows how the slip's answer
-    comes about ("112 = 4·(…) = 4·(…)."), `why` what the right reasoning is instead.
+    Parameters
+    ----------
+    key : str
+        A short name such as "no_bias" (Feedback.mistake).
+    answers : tuple
+        The answer or answers this slip leads to.
+    what : str
+        Completes "you …", e.g. "left out the bias".
+    why : str
+        What the right reasoning is instead.
+    working : str
+        How the slip's answer comes about, e.g. "112 = 4·(…) = 4·(…). ".
     """
 
     key: str
@@ -79,6 +106,26 @@ class Question:
     by default; a tolerance for numbers worked out by hand); `coincides(expected,
     slip_answer)` whether a slip gives the right answer itself, which a correct answer is
     warned about. `hint(answer)` explains how to start when the answer fits no slip.
+
+    Parameters
+    ----------
+    expected : object
+        The right answer.
+    right : str
+        Why it is right, with its working.
+    slips : tuple of Slip
+        Every recognised slip, the one to name first listed first.
+    hint : callable
+        (answer) -> how to start, for an answer that fits no slip.
+    matches : callable
+        (answer, slip_answer) -> whether they are the same answer.
+    coincides : callable or None
+        (expected, slip_answer) -> whether a slip gives the right answer itself
+        (default: matches).
+    shown : callable
+        (answer) -> the answer as the message writes it.
+    reasoning : str
+        Ends "Check that your reasoning was …" when a slip coincides with the right answer.
     """
 
     expected: object
@@ -91,12 +138,29 @@ class Question:
     reasoning: str = "the working above"
 
     def fits(self, answer: object) -> list[Slip]:
-        """The slips whose answer this is, in the order they were listed."""
+        """The slips whose answer this is, in the order they were listed.
+
+        Parameters
+        ----------
+        answer : object
+            An answer, checked and normalised by the checker.
+
+        Returns
+        -------
+        list of Slip
+            Possibly empty.
+        """
         return [slip for slip in self.slips
                 if any(self.matches(answer, given) for given in slip.answers)]
 
     def clashes(self) -> list[tuple[Slip, Slip]]:
-        """Pairs of slips that one answer fits both: these sizes cannot tell them apart."""
+        """Pairs of slips that one answer fits both: these sizes cannot tell them apart.
+
+        Returns
+        -------
+        list of tuple of Slip
+            Each pair once, in the order the slips were listed.
+        """
         return [
             (first, second)
             for index, first in enumerate(self.slips)
@@ -106,14 +170,31 @@ class Question:
         ]
 
     def coinciding(self) -> list[Slip]:
-        """The slips that give the right answer too: for these sizes they cannot be told apart."""
+        """The slips that give the right answer too: for these sizes they cannot be told apart.
+
+        Returns
+        -------
+        list of Slip
+            Possibly empty.
+        """
         same = self.coincides or self.matches
         return [slip for slip in self.slips
                 if any(same(self.expected, given) for given in slip.answers)]
 
 
 def and_join(parts: list[str]) -> str:
-    """"a", "a or b", "a, b or c"."""
+    """"a", "a or b", "a, b or c".
+
+    Parameters
+    ----------
+    parts : list of str
+        At least one.
+
+    Returns
+    -------
+    str
+        The parts joined.
+    """
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " or " + parts[-1]
 
 
@@ -122,6 +203,18 @@ def judge(answer: object, question: Question) -> Feedback:
 
     None means "not answered yet" and reveals nothing. The answer is right when it
     `matches` the expected one, so a tolerance applies to the right answer too.
+
+    Parameters
+    ----------
+    answer : object
+        The learner's answer, or None.
+    question : Question
+        What to judge it against.
+
+    Returns
+    -------
+    Feedback
+        The verdict and its explanation.
     """
     expected = question.expected
     if answer is None:

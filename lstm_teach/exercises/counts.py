@@ -250,7 +250,31 @@ def _count_slips(
 
 
 def whole_number(name: str, value: object, example: str, *, minimum: int = 0) -> int:
-    """Return value if it is a whole number >= minimum, else explain what to type."""
+    """Return value if it is a whole number >= minimum, else explain what to type.
+
+    Parameters
+    ----------
+    name : str
+        The argument's name, for the message.
+    value : object
+        What the learner passed.
+    example : str
+        A sensible value to show, e.g. "12".
+    minimum : int
+        The smallest accepted.
+
+    Returns
+    -------
+    int
+        value as a plain int (exact at any size).
+
+    Raises
+    ------
+    TypeError
+        If value is not a whole number (a bool, a float, a string).
+    ValueError
+        If it is below minimum.
+    """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         hint = " (without quotes)" if isinstance(value, str) else ""
         raise TypeError(
@@ -316,6 +340,34 @@ def diagnose_count(
 
     >>> diagnose_count(112, units=4, features=3).mistake
     'no_bias'
+
+    Parameters
+    ----------
+    answer : int or None
+        The learner's count; None before they answer (reveals nothing).
+    units, features : int
+        The layer's size.
+    cell : str
+        "lstm", "gru" or "simple_rnn".
+    use_bias : bool
+        Whether the layer has a bias.
+    timesteps : int or None
+        The sequence length the question mentions, if any.
+    bidirectional : bool
+        Whether the question is about Bidirectional(layer).
+
+    Returns
+    -------
+    Feedback
+        Right or not, the slip it matches, and the explanation.
+
+    Raises
+    ------
+    TypeError
+        If the answer or a size is not a whole number (a string, a float), or a flag not
+        True or False.
+    ValueError
+        If a size is below 1, the answer negative, or the cell unknown.
     """
     layer = LayerSpec(units, features, cell=cell, use_bias=use_bias)
     bidirectional = _checks.flag("bidirectional", bidirectional)
@@ -438,6 +490,31 @@ def diagnose_stack(
 
     >>> diagnose_stack(288 + 108, units=(6, 3), features=5).mistake   # upper on 5: 4·(15+9+3)
     'input_features'
+
+    Parameters
+    ----------
+    answer : int or None
+        The learner's total; None before they answer.
+    units : sequence of int
+        Each layer's units, bottom layer first (at least two).
+    features : int
+        Numbers per timestep in the model's input.
+    cell : str
+        "lstm", "gru" or "simple_rnn", for every layer.
+    timesteps : int or None
+        The sequence length the question mentions, if any.
+
+    Returns
+    -------
+    Feedback
+        Right or not, the slip it matches, and the explanation.
+
+    Raises
+    ------
+    TypeError
+        If units is not a list of whole numbers, or the answer not a whole number.
+    ValueError
+        If fewer than two layers are given, a size is below 1, or the cell unknown.
     """
     units = _stack_units(units)
     features = _checks.positive_int("features", features)

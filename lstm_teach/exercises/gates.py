@@ -19,9 +19,9 @@ import numbers
 import numpy as np
 
 from lstm_teach import _checks
-from lstm_teach.counting import GATES
+from lstm_teach.counting import GATES, LayerSpec
 from lstm_teach.exercises._verdict import Feedback, Question, Slip, judge
-from lstm_teach.reference import sigmoid
+from lstm_teach.reference import pre_activations, sigmoid
 
 LSTM_GATES = GATES["lstm"]
 #: How close a hand-computed value must be: rounding to 3 decimals, or float32 Keras,
@@ -49,35 +49,32 @@ def _dot(left: np.ndarray, right: np.ndarray) -> str:
 
 def _gate_arrays(
     x: object, h_prev: object, kernel: object, recurrent_kernel: object, bias: object,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
-    """Check every array against the others and return them as float64."""
-    kernel = _checks.real_array("kernel", kernel, 2, "(features, 4·units)")
-    features, width = kernel.shape
-    if width == 0 or width % 4:
-        raise ValueError(
-            f"kernel must have shape (features, 4·units) with units >= 1, got {kernel.shape}"
-        )
-    units = width // 4
-    recurrent_kernel = _checks.real_array(
-        "recurrent_kernel", recurrent_kernel, 2, "(units, 4·units)"
-    )
-    _checks.shape_is("recurrent_kernel", recurrent_kernel, (units, width),
-                     "(units, 4·units), matching kernel")
-    if bias is not None:
-        bias = _checks.real_array("bias", bias, 1, "(4·units,)")
-        _checks.shape_is("bias", bias, (width,), "(4·units,), matching kernel")
+) -> tuple[LayerSpec, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """Check every array against the others; return the layer and the arrays as float64."""
+    layer = LayerSpec.from_weights(kernel, recurrent_kernel, bias)
     x = _checks.real_array("x", x, 1, "(features,): the input at this one step")
-    _checks.shape_is("x", x, (features,), "(features,), one number per kernel row")
+    _checks.shape_is("x", x, (layer.features,), "(features,), one number per kernel row")
     h_prev = _checks.real_array("h_prev", h_prev, 1, "(units,): the previous output h_{t−1}")
-    _checks.shape_is("h_prev", h_prev, (units,), "(units,), one number per unit")
-    return x, h_prev, kernel, recurrent_kernel, bias
+    _checks.shape_is("h_prev", h_prev, (layer.units,), "(units,), one number per unit")
+    kernel, recurrent_kernel = (np.array(array, dtype=np.float64)
+                                for array in (kernel, recurrent_kernel))
+    bias = None if bias is None else np.array(bias, dtype=np.float64)
+    # The reference refuses inputs whose pre-activations overflow; so does the checker.
+    pre_activations(x, h_prev, kernel, recurrent_kernel, bias)
+    return layer, x, h_prev, kernel, recurrent_kernel, bias
+
+
+def _z_text(value: float) -> str:
+    """A pre-activation as the working prints it: 4 decimals, or 4 significant digits
+    when it is too large for that to stay one short word."""
+    return f"{value:.4f}" if abs(value) < 1e6 else f"{value:.4g}"
 
 
 def _gate_question(
-    gate: str, unit: int, x: np.ndarray, h_prev: np.ndarray, kernel: np.ndarray,
-    recurrent_kernel: np.ndarray, bias: np.ndarray | None,
+    gate: str, unit: int, layer: LayerSpec, x: np.ndarray, h_prev: np.ndarray,
+    kernel: np.ndarray, recurrent_kernel: np.ndarray, bias: np.ndarray | None,
 ) -> Question:
-    units = recurrent_kernel.shape[0]
+    units = layer.units
 
     def parts(block: str) -> tuple[float, float, float, int]:
         column = LSTM_GATES.index(block) * units + unit
@@ -102,14 +99,14 @@ def _gate_question(
         sums.append(_number(from_b))
         symbols += f" + bias[{column}]"
     right = (
-        f"{gate} = {squash_name}(z) = {squash_name}({z:.4f}) = {value(z):.4f}, the {name} of "
-        f"unit {unit}, with z = {symbols} = {' + '.join(sums)} = {z:.4f}."
+        f"{gate} = {squash_name}(z) = {squash_name}({_z_text(z)}) = {value(z):.4f}, the {name} of "
+        f"unit {unit}, with z = {symbols} = {' + '.join(sums)} = {_z_text(z)}."
     )
     slips = [
         Slip("no_activation", (z,), f"left out the {squash_name}",
-             f"z = {z:.4f} is the pre-activation; the {name} is {squash_name}(z)."),
+             f"z = {_z_text(z)} is the pre-activation; the {name} is {squash_name}(z)."),
         Slip(f"used_{other_name}", (value(z, other),), f"used {other_name}",
-             f"{other_name}({z:.4f}) = {value(z, other):.4f}. "
+             f"{other_name}({_z_text(z)}) = {value(z, other):.4f}. "
              + ("The candidate c uses tanh (the layer's activation), so it can be negative."
                 if gate == "c" else
                 "The gates i, f and o use the sigmoid (Keras' recurrent_activation), "
@@ -118,24 +115,24 @@ def _gate_question(
     if gate != "c":
         slips.append(Slip(
             "hard_sigmoid", (_hard_sigmoid(z),), "used hard_sigmoid, Keras 2's default",
-            f"hard_sigmoid({z:.4f}) = clip(0.2·z + 0.5, 0, 1) = {_hard_sigmoid(z):.4f}. "
+            f"hard_sigmoid({_z_text(z)}) = clip(0.2·z + 0.5, 0, 1) = {_z_text(_hard_sigmoid(z))}. "
             "Keras 2.0 to 2.2 set recurrent_activation='hard_sigmoid' by default; Keras 2.3 "
             "and Keras 3 use the sigmoid, 1 / (1 + e^−z).",
         ))
     slips.append(Slip(
         "no_recurrent", (value(from_x + from_b),), "left out h_{t−1}·recurrent_kernel",
-        f"Without it z would be {from_x + from_b:.4f}. Every gate also reads the previous "
-        f"output: its recurrent term here is {from_h:.4f}.",
+        f"Without it z would be {_z_text(from_x + from_b)}. Every gate also reads the previous "
+        f"output: its recurrent term here is {_z_text(from_h)}.",
     ))
     slips.append(Slip(
         "no_input", (value(from_h + from_b),), "left out x·kernel",
-        f"Without it z would be {from_h + from_b:.4f}. Every gate reads the input too: its "
-        f"kernel term here is {from_x:.4f}.",
+        f"Without it z would be {_z_text(from_h + from_b)}. Every gate reads the input too: its "
+        f"kernel term here is {_z_text(from_x)}.",
     ))
     if bias is not None:
         slips.append(Slip(
             "no_bias", (value(from_x + from_h),), "left out the bias",
-            f"Without it z would be {from_x + from_h:.4f}; the bias adds {from_b:.4f}.",
+            f"Without it z would be {_z_text(from_x + from_h)}; the bias adds {_z_text(from_b)}.",
         ))
     for block in LSTM_GATES:
         if block == gate:
@@ -196,12 +193,41 @@ def diagnose_gate(
 
     >>> diagnose_gate(0.5, "f", [0.0], [0.0], np.zeros((1, 4)), np.zeros((1, 4))).correct
     True
+
+    Parameters
+    ----------
+    answer : float or None
+        The learner's value; None before they answer.
+    gate : str
+        "i", "f", "c" (the candidate) or "o".
+    x : array_like
+        The input at this step, (features,).
+    h_prev : array_like
+        The previous output, (units,).
+    kernel, recurrent_kernel : array_like
+        (features, 4·units) and (units, 4·units), as Keras keeps them.
+    bias : array_like or None
+        (4·units,), or None for use_bias=False.
+    unit : int
+        Which unit, from 0.
+
+    Returns
+    -------
+    Feedback
+        Right or not (within TOLERANCE), the slip it matches, and the working.
+
+    Raises
+    ------
+    TypeError
+        If the answer is not a number, or an array holds no real numbers.
+    ValueError
+        If a shape does not fit the others, a value is NaN or infinite, the unit is out
+        of range, or the pre-activations overflow float64 (as lstm_forward refuses them).
     """
     gate = _checks.choice("gate", gate, LSTM_GATES)
-    arrays = _gate_arrays(x, h_prev, kernel, recurrent_kernel, bias)
-    units = arrays[3].shape[0]
-    unit = _gate_unit(unit, units)
-    question = _gate_question(gate, unit, *arrays)
+    layer, *arrays = _gate_arrays(x, h_prev, kernel, recurrent_kernel, bias)
+    unit = _gate_unit(unit, layer.units)
+    question = _gate_question(gate, unit, layer, *arrays)
     if answer is not None:
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real):
             hint = " (without quotes)" if isinstance(answer, str) else ""

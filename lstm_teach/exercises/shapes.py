@@ -122,7 +122,30 @@ def _size(value: object, none: bool) -> bool:
 
 
 def shape_answer(answer: object, *, none: bool = False, example: str = _EXAMPLE) -> Shape:
-    """Return answer as a tuple of whole numbers >= 0 (and None where `none`), else explain."""
+    """Return answer as a tuple of whole numbers >= 0 (and None where `none`), else explain.
+
+    Parameters
+    ----------
+    answer : object
+        What the learner typed.
+    none : bool
+        Whether None is accepted as a size (the batch in a summary).
+    example : str
+        A sensible shape to show in the message.
+
+    Returns
+    -------
+    tuple
+        The sizes as plain ints (and None).
+
+    Raises
+    ------
+    TypeError
+        If answer is a bare number (the missing comma of (16,)) or not a tuple or list
+        of whole numbers.
+    ValueError
+        If a size is negative.
+    """
     if isinstance(answer, numbers.Integral) and not isinstance(answer, bool):
         raise TypeError(
             f"answer must be a shape, a tuple of whole numbers such as {example}; got the "
@@ -173,6 +196,27 @@ def diagnose_shape(
 
     >>> diagnose_shape((12, 3), "recurrent_kernel", units=3, features=5).mistake
     'transposed'
+
+    Parameters
+    ----------
+    answer : tuple of int or None
+        The learner's shape; None before they answer.
+    weight : str
+        "kernel", "recurrent_kernel" or "bias".
+    units, features : int
+        The layer's size.
+
+    Returns
+    -------
+    Feedback
+        Right or not, the slip it matches, and the explanation.
+
+    Raises
+    ------
+    TypeError
+        If the answer is not a tuple of whole numbers (a bare number, a string).
+    ValueError
+        If the weight is unknown or a size below 1 (0 or negative in the answer).
     """
     weight = _checks.choice("weight", weight, WEIGHTS)
     question = _weight_question(weight, LayerSpec(units, features))
@@ -327,6 +371,29 @@ def diagnose_output_shape(
 
     >>> diagnose_output_shape((2, 5), 3, (2, 7, 5)).mistake
     'input_width'
+
+    Parameters
+    ----------
+    answer : tuple or None
+        A shape, or with return_state=True three shapes; None before they answer.
+    units : int
+        Units of the LSTM.
+    input_shape : tuple
+        (batch, timesteps, features); batch and timesteps may be None.
+    return_sequences, return_state : bool
+        The layer's settings.
+
+    Returns
+    -------
+    Feedback
+        Right or not, the slip it matches, and the explanation.
+
+    Raises
+    ------
+    TypeError
+        If the answer or input_shape is not a shape, or a flag not True or False.
+    ValueError
+        If a size is below 1.
     """
     units = _checks.positive_int("units", units)
     shape = _input_shape(input_shape)

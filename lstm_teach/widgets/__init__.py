@@ -9,7 +9,8 @@ Displayed in a notebook, an explorer also carries a PNG of its current state and
 stable one-line text, so the saved notebook shows the diagram without a kernel
 (GitHub, nbviewer, an HTML or printed handout).
 
-Modules: ``_base`` (the shared picture, static bundle, refusals and control names), then
+Modules: ``_base`` (the picture widget, the Keras check, the static bundle, controls that
+refuse values they cannot hold, and control names for screen readers), then
 one module per explorer: ``param_explorer``, ``cell_stepper``, ``time_stepper``.
 """
 
@@ -18,6 +19,9 @@ from __future__ import annotations
 from lstm_teach.widgets._base import (
     DENSITY,
     FLOAT32_TOLERANCE,
+    NOT_GIVEN,
+    DiagramImage,
+    KerasCheck,
     name_controls,
 )
 from lstm_teach.widgets.cell_stepper import (
@@ -36,7 +40,6 @@ from lstm_teach.widgets.param_explorer import (
 )
 from lstm_teach.widgets.time_stepper import (
     MAX_STEPPED_TIMESTEPS,
-    NOT_GIVEN,
     TIME_BIAS,
     TIME_KERNEL,
     TIME_RECURRENT_KERNEL,
@@ -61,6 +64,8 @@ __all__ = [
     "TIME_RECURRENT_KERNEL",
     "TIME_X",
     "CellStepper",
+    "DiagramImage",
+    "KerasCheck",
     "ParamExplorer",
     "TimeStepper",
     "cell_stepper",

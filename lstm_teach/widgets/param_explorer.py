@@ -10,7 +10,18 @@ from matplotlib.figure import Figure
 
 from lstm_teach import _checks, diagrams
 from lstm_teach.counting import CELL_KINDS, LayerSpec
-from lstm_teach.widgets._base import _LABEL_STYLE, _WIDE, _Explorer, _Picture, _pre
+from lstm_teach.widgets._base import (
+    _LABEL_STYLE,
+    _WIDE,
+    Checkbox,
+    DiagramImage,
+    Dropdown,
+    IntSlider,
+    KerasCheck,
+    ToggleButtons,
+    _Explorer,
+    _pre,
+)
 
 _CELL_OPTIONS = [(kind.title, name) for name, kind in CELL_KINDS.items()]
 
@@ -21,49 +32,54 @@ MAX_TIMESTEPS = 10
 
 
 class ParamExplorer(_Explorer):
-    """Controls for a recurrent layer's settings; shows its formula, table and diagrams."""
+    """Controls for a recurrent layer's settings; shows its formula, table and diagrams.
+
+    Controls set from code are checked by name: units and features from 1 to 8,
+    timesteps from 1 to 10, cell one of CELLS, convention "keras" or "pytorch", the
+    check boxes True or False.
+    """
 
     def __init__(self) -> None:
-        self.units = widgets.IntSlider(
+        self.units = IntSlider(
             1, min=1, max=MAX_UNITS, description="units", style=_LABEL_STYLE, layout=_WIDE
         )
-        self.features = widgets.IntSlider(
+        self.features = IntSlider(
             1, min=1, max=MAX_FEATURES, description="features", style=_LABEL_STYLE,
             layout=_WIDE,
         )
-        self.timesteps = widgets.IntSlider(
+        self.timesteps = IntSlider(
             1, min=1, max=MAX_TIMESTEPS, description="timesteps", style=_LABEL_STYLE,
             layout=_WIDE,
         )
-        self.cell = widgets.Dropdown(
+        self.cell = Dropdown(
             options=_CELL_OPTIONS, value="lstm", description="cell", style=_LABEL_STYLE,
             layout=_WIDE,
         )
-        self.convention = widgets.ToggleButtons(
+        self.convention = ToggleButtons(
             options=[("Keras", "keras"), ("PyTorch", "pytorch")], value="keras",
             description="convention", style={**_LABEL_STYLE, "button_width": "90px"},
         )
-        self.use_bias = widgets.Checkbox(True, description="use_bias", indent=False)
-        self.reset_after = widgets.Checkbox(
+        self.use_bias = Checkbox(True, description="use_bias", indent=False)
+        self.reset_after = Checkbox(
             True, description="reset_after (GRU)", indent=False, disabled=True
         )
-        self.return_sequences = widgets.Checkbox(
+        self.return_sequences = Checkbox(
             False, description="return_sequences", indent=False
         )
         self.formula = widgets.HTML()
         self.table = widgets.HTML()
         self.shapes = widgets.HTML()
-        self.grid_image = _Picture()
-        self.unrolled_image = _Picture()
-        self.check_button = widgets.Button(
-            description="Check with Keras", icon="check", layout=widgets.Layout(width="auto"),
-            tooltip="Build this layer in Keras and compare its count_params()",
+        self.grid_image = DiagramImage()
+        self.unrolled_image = DiagramImage()
+        self._keras = KerasCheck(
+            "Build this layer in Keras and compare its count_params()",
+            key=self._keras_key, ask=_keras_count, verdict=self._verdict,
+            pending="not yet checked with Keras for these settings",
         )
-        self.check_result = widgets.HTML()
+        self.check_button, self.check_result = self._keras.button, self._keras.result
 
         self._grid = diagrams.WeightGrid(MAX_UNITS, MAX_FEATURES)
         self._unrolled = diagrams.UnrolledView(MAX_TIMESTEPS)
-        self._keras_counts: dict[LayerSpec, int] = {}
         self._drawn: dict[str, tuple[Any, ...]] = {}
 
         controls = [
@@ -71,7 +87,6 @@ class ParamExplorer(_Explorer):
             self.use_bias, self.reset_after, self.return_sequences,
         ]
         self._watch(*controls)
-        self.check_button.on_click(lambda _: self.check_with_keras())
         super().__init__([
             widgets.HBox([
                 widgets.VBox([self.units, self.features, self.timesteps, self.cell]),
@@ -87,10 +102,16 @@ class ParamExplorer(_Explorer):
             self.grid_image,
             self.unrolled_image,
         ])
-        self.refresh()
+        self._finish()
 
     def settings(self) -> LayerSpec:
-        """The layer the controls describe."""
+        """The layer the controls describe.
+
+        Returns
+        -------
+        LayerSpec
+            reset_after is True wherever it does not apply (PyTorch, LSTM, SimpleRNN).
+        """
         return LayerSpec(
             units=self.units.value,
             features=self.features.value,
@@ -104,6 +125,13 @@ class ParamExplorer(_Explorer):
         return self.cell.value == "gru" and self.convention.value == "keras"
 
     def check_controls(self) -> None:
+        """Raise if the controls hold sizes the diagrams cannot show.
+
+        Raises
+        ------
+        TypeError, ValueError
+            Naming the sizes refused.
+        """
         layer = self.settings()
         if layer.units > self._grid.max_units or layer.features > self._grid.max_features:
             raise ValueError(
@@ -122,7 +150,13 @@ class ParamExplorer(_Explorer):
         return self.settings().replace(convention="keras")
 
     def refresh(self, change: object = None) -> None:
-        """Recompute every view from the controls; diagrams redraw only if their input changed."""
+        """Recompute every view from the controls; diagrams redraw only if their input changed.
+
+        Parameters
+        ----------
+        change : object
+            Ignored (an observe callback's argument).
+        """
         self.reset_after.disabled = not self._reset_after_applies()
         layer = self.settings()
         units, features, timesteps = layer.units, layer.features, self.timesteps.value
@@ -146,40 +180,46 @@ class ParamExplorer(_Explorer):
             self._unrolled.update(layer, timesteps, return_sequences=self.return_sequences.value)
             self.unrolled_image.show(self._unrolled.figure)
             self._drawn["unrolled"] = unrolled_key
-        self._show_check()
+        self._keras.show()
 
     def check_with_keras(self) -> int:
-        """Build a real Keras layer for these settings (once) and show its count."""
-        from lstm_teach.keras_bridge import keras_count_params
+        """Build a real Keras layer for these settings (once) and show its count.
 
-        layer = self._keras_key()
-        if layer not in self._keras_counts:
-            self._keras_counts[layer] = keras_count_params(
-                layer.units, layer.features, cell=layer.cell, use_bias=layer.use_bias,
-                reset_after=layer.reset_after,
-            )
-        self._show_check()
-        return self._keras_counts[layer]
+        Returns
+        -------
+        int
+            The Keras layer's count_params() (for the PyTorch convention, the Keras
+            layer of the same settings).
+        """
+        return self._keras.run()
 
-    def _show_check(self) -> None:
-        keras_count = self._keras_counts.get(self._keras_key())
-        if keras_count is None:
-            self.check_result.value = "<i>not yet checked with Keras for these settings</i>"
-            return
+    def _verdict(self, keras_count: int) -> str:
         ours = self.settings().count
         if self.convention.value == "pytorch":
-            self.check_result.value = (
-                f"Keras layer: {keras_count}; PyTorch keeps a second bias: {ours}"
-            )
-        elif keras_count == ours:
-            self.check_result.value = f"✔ Keras layer.count_params() = {keras_count}"
-        else:
-            self.check_result.value = f"✘ Keras says {keras_count}, formula says {ours}"
+            return f"Keras layer: {keras_count}; PyTorch keeps a second bias: {ours}"
+        if keras_count == ours:
+            return f"✔ Keras layer.count_params() = {keras_count}"
+        return f"✘ Keras says {keras_count}, formula says {ours}"
 
     def figures(self) -> tuple[Figure, ...]:
+        """The weight grid and the unrolled view.
+
+        Returns
+        -------
+        tuple of Figure
+            Two figures.
+        """
         return self._grid.figure, self._unrolled.figure
 
     def state(self) -> str:
+        """One line: the layer's settings and its count.
+
+        Returns
+        -------
+        str
+            E.g. "param_explorer: lstm (keras), units=1, features=1, timesteps=1 → 12
+            parameters".
+        """
         layer = self.settings()
         return (
             f"param_explorer: {layer.cell} ({layer.convention}), "
@@ -188,8 +228,20 @@ class ParamExplorer(_Explorer):
         )
 
 
+def _keras_count(layer: LayerSpec) -> int:
+    from lstm_teach.keras_bridge import keras_count
+
+    return keras_count(layer)
+
+
 def param_explorer() -> ParamExplorer:
     """Sliders for units, features and timesteps, cell type, bias, convention and
     return_sequences; shows the formula, the weight table, the weight grid, the unrolled
-    view and the output shape, and checks the count against a real Keras layer."""
+    view and the output shape, and checks the count against a real Keras layer.
+
+    Returns
+    -------
+    ParamExplorer
+        The widget; display it (end a cell with it).
+    """
     return ParamExplorer()
