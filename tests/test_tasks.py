@@ -234,14 +234,17 @@ def third_party_imports(path: Path) -> set[str]:
              for alias in node.names}
     names |= {node.module for node in ast.walk(tree)
               if isinstance(node, ast.ImportFrom) and node.module and node.level == 0}
-    return {name.split(".")[0] for name in names} - set(sys.stdlib_module_names) - {"tools"}
+    # The course's own packages: every command installs lstm_teach (pip install -e .).
+    return ({name.split(".")[0] for name in names} - set(sys.stdlib_module_names)
+            - {"tools", "lstm_teach"})
 
 
-#: What each command runs with `python -m` (and, for handouts, what tools.handouts imports).
+#: What each command runs with `python -m` (and, for handouts, what its modules import).
 RUNS = {
     "lab": {"jupyterlab", "nbformat"},
     "explorer": {"voila", "nbformat"},
-    "handouts": third_party_imports(ROOT / "tools" / "handouts.py"),
+    "handouts": set().union(*(third_party_imports(ROOT / "tools" / name) for name in (
+        "handouts.py", "reference_card.py", "handout_files.py"))),
     "execute": {"jupyter_core", "nbconvert"},
     "test": {"ruff", "pytest", "xdist", "nbval"},
 }
@@ -704,7 +707,7 @@ def test_a_broken_venv_in_a_copied_course_is_one_line_end_to_end(course: Course)
     """The whole chain, tasks.py to tools.cli, in a separate process."""
     shutil.copy(ROOT / "tasks.py", course.root / "tasks.py")
     (course.root / "tools").mkdir()
-    for name in ("__init__.py", "cli.py", "environment.py"):
+    for name in ("__init__.py", "cli.py", "environment.py", "handout_files.py"):
         shutil.copy(ROOT / "tools" / name, course.root / "tools" / name)
     make_stale_venv(course)
     done = subprocess.run(

@@ -26,6 +26,7 @@ from tools.environment import (
     run,
     unsupported_reason,
 )
+from tools.handout_files import EDITIONS, HandoutError, check_output_folder, find_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -158,11 +159,15 @@ def notebook_argument(name: str, course: Course, cwd: Path) -> Path:
 
 
 def output_folder(name: str, cwd: Path) -> Path:
-    """The handouts' output folder, relative to where the command was typed."""
+    """The handouts' output folder, relative to where the command was typed; a file, a
+    path inside a file or a folder that cannot be written to is a one-line error."""
     path = (cwd / Path(name).expanduser()).resolve()
     if path.exists() and not path.is_dir():
         raise CommandError(f"handouts: --out {name} is a file; name a folder (it is created)")
-    return path
+    try:
+        return check_output_folder(path)
+    except HandoutError as error:
+        raise CommandError(f"handouts: {error}") from None
 
 
 # --- the commands --------------------------------------------------------------------------
@@ -230,8 +235,14 @@ def do_execute(course: Course, args: argparse.Namespace) -> None:
 
 def do_handouts(course: Course, args: argparse.Namespace) -> None:
     out = output_folder(args.out, Path.cwd())
+    try:  # a Chromium that is not there fails now, not after installing
+        find_chromium()
+    except HandoutError as error:
+        raise CommandError(f"handouts: {error}") from None
     python = ensure_environment(course, EXTRAS["handouts"], here=args.here)
-    run([python, "-m", "tools.handouts", "--out", out], cwd=course.root, env=quiet_env())
+    editions = [word for edition in args.edition or [] for word in ("--edition", edition)]
+    run([python, "-m", "tools.handouts", "--out", out, *editions], cwd=course.root,
+        env=quiet_env())
 
 
 COMMANDS = {
@@ -324,11 +335,18 @@ def build_parser() -> tuple[Parser, dict[str, Parser]]:
 
     handouts = add(
         "handouts", "build offline HTML and PDF handouts",
-        "Write NN_name.html and NN_name.pdf for every notebook (Chromium prints the PDF).",
+        "Write the student edition of every notebook, the solutions sheets, the reference "
+        "card and the full edition, each as HTML and PDF (Chromium prints the PDF), and "
+        "print each file's page count.",
     )
     handouts.add_argument(
         "--out", default="handouts", metavar="FOLDER",
         help="folder to write into, created if missing (default: handouts)",
+    )
+    handouts.add_argument(
+        "--edition", action="append", choices=EDITIONS, metavar="EDITION",
+        help=f"build only this edition ({', '.join(EDITIONS)}); repeat for several "
+        "(default: all)",
     )
 
     explorer = add(

@@ -10,8 +10,9 @@ in a run without xdist):
 - `lab_page`: one JupyterLab page; `notebook_in_lab` opens each notebook in it and runs it
   top to bottom once, and every test about that notebook looks at the same live notebook
   and kernel.
-- `handout`: each notebook's offline HTML and PDF handout, built once;
-  `handout_in_chromium`: its HTML page, opened once.
+- `handout`: each notebook's offline HTML and PDF handouts (full and student edition),
+  built once; `handout_in_chromium`: its HTML page, opened once; `editions`: every edition
+  built once from small tagged notebooks (tests/handout_notebooks.py).
 - `explorer_app`: one Voila server for the projector app.
 
 A test that takes an argument named `notebook` runs once for each course notebook that
@@ -33,6 +34,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+import nbformat
 import pytest
 
 from .support import (
@@ -236,20 +238,17 @@ def notebook_in_lab(notebook: Path, lab_page) -> Iterator[object]:
 
 @dataclass(frozen=True)
 class Handout:
-    html: Path
+    html: Path  # the full edition
     pdf: Path
+    student_html: Path
+    student_pdf: Path
 
 
 @pytest.fixture(scope="session")
-def build_handout(
-    browser, tmp_path_factory: pytest.TempPathFactory
-) -> Callable[[Path], Handout]:
-    """Build a notebook's handouts with tools.handouts, at most once per notebook, printing
-    the PDF with the worker's browser (the same print to PDF as `chromium --print-to-pdf`,
-    without starting a browser per handout; test_handouts.py tests that command too)."""
-    from tools import handouts
-
-    out = tmp_path_factory.mktemp("handouts")
+def print_with_browser(browser) -> Callable[[Path, Path], None]:
+    """Print a page to PDF with the worker's browser: the same print to PDF as
+    `chromium --print-to-pdf`, without starting a browser per handout (test_handouts.py
+    tests that command too)."""
 
     def printer(html: Path, pdf: Path) -> None:
         context = browser.new_context()
@@ -260,12 +259,49 @@ def build_handout(
         finally:
             context.close()
 
+    return printer
+
+
+@pytest.fixture(scope="session")
+def build_handout(
+    print_with_browser, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[Path], Handout]:
+    """Build a notebook's full and student handouts with tools.handouts, at most once per
+    notebook."""
+    from tools import handouts
+
+    out = tmp_path_factory.mktemp("handouts")
+
     @functools.cache
     def build(notebook: Path) -> Handout:
-        handouts.build(out, [notebook], printer=printer)
-        return Handout(html=out / f"{notebook.stem}.html", pdf=out / f"{notebook.stem}.pdf")
+        written = handouts.build(out, {"core": [notebook]}, editions=("full", "student"),
+                                 printer=print_with_browser, say=lambda line: None)
+        full, student = (next(item for item in written if item.edition == edition)
+                         for edition in ("full", "student"))
+        return Handout(html=full.html, pdf=full.pdf, student_html=student.html,
+                       student_pdf=student.pdf)
 
     return build
+
+
+@pytest.fixture(scope="session")
+def editions(tmp_path_factory: pytest.TempPathFactory, print_with_browser) -> dict:
+    """Every edition built from three small notebooks (two with a tagged challenge), printed
+    by the worker's browser: {name without suffix: Written}."""
+    from handout_notebooks import challenge_notebook
+
+    from tools import handouts
+
+    folder = tmp_path_factory.mktemp("tagged") / "notebooks"
+    folder.mkdir()
+    parts = {"core": [folder / "02_wider.ipynb", folder / "03_next.ipynb"],
+             "reference": [folder / "10_more.ipynb"]}
+    nbformat.write(challenge_notebook(), parts["core"][0])
+    nbformat.write(challenge_notebook("03 · Next", tagged=False), parts["core"][1])
+    nbformat.write(challenge_notebook("10 · More"), parts["reference"][0])
+    out = tmp_path_factory.mktemp("editions")
+    written = handouts.build(out, parts, printer=print_with_browser, say=lambda line: None)
+    return {item.html.relative_to(out).with_suffix("").as_posix(): item for item in written}
 
 
 @pytest.fixture

@@ -1,5 +1,7 @@
-"""Accessibility in the browser: axe-core over every handout and the projector app, and
-every widget control reached with Tab and worked with the keyboard alone."""
+"""Accessibility in the browser: axe-core over every handout (each notebook's full edition,
+and every edition built from small tagged notebooks: student, solutions sheet, full, the
+reference card) and the projector app, and every widget control reached with Tab and
+worked with the keyboard alone."""
 
 from __future__ import annotations
 
@@ -66,6 +68,17 @@ def test_handout_pictures_are_described_and_math_is_typeset(notebook: Path,
     assert all(len(alt) > 40 and "No description" not in alt for alt in alts), alts
     visible = page.inner_text("body")
     assert not re.search(r"\$[^$\n]*\\[a-z]+", visible), "LaTeX source shown as text"
+
+
+@pytest.mark.parametrize("name", ["student/02_wider", "solutions-core", "full/02_wider",
+                                  "reference-card"])
+def test_every_edition_has_no_serious_accessibility_violation(editions, page, name: str):
+    page.goto(editions[name].html.as_uri())
+    page.wait_for_load_state("networkidle")
+    assert serious_violations(page) == []
+    alts = page.eval_on_selector_all("img", "images => images.map(image => image.alt)")
+    assert all(len(alt) > 40 and "No description" not in alt for alt in alts), alts
+    assert page.locator("footer").count() == 1  # the credit, as a landmark of its own
 
 
 def test_projector_app_has_no_serious_accessibility_violation(explorer_app, page):
