@@ -17,8 +17,9 @@ so a notebook-only run or a single test file without properties never pays for i
 `--quick` (what `python tasks.py test --quick` passes) runs the quick tier: every test
 except those marked `slow`, that is the notebooks under nbval, the browser tests
 (tests/e2e), the servers of tests/test_tasks_start.py, and the tests marked slow in their
-own files (each starts a fresh Python that imports TensorFlow, or a pytest run). In the
-quick tier a test that starts a Jupyter kernel fails with a message to mark it slow.
+own files: each starts a fresh Python that imports TensorFlow or a pytest run, or renders
+a whole course notebook (reading a notebook's saved JSON is quick). In the quick tier a
+test that starts a Jupyter kernel fails with a message to mark it slow.
 """
 
 from __future__ import annotations
@@ -73,7 +74,8 @@ def pytest_collection_finish(session: pytest.Session) -> None:
 SLOW_FILES = ("tests/e2e/", "tests/test_tasks_start.py")
 SLOW = (
     "slow: starts a kernel, a server, a browser, a pytest run or a fresh Python that imports "
-    "TensorFlow; left out of the quick tier (`python tasks.py test --quick`)"
+    "TensorFlow, or renders a whole course notebook; left out of the quick tier "
+    "(`python tasks.py test --quick`)"
 )
 QUICK_STARTS_A_KERNEL = (
     "the quick tier runs no kernels, and this test started one: mark it "
