@@ -145,13 +145,15 @@ def test_the_table_reports_what_failed_and_carries_on(monkeypatch, tmp_path):
     assert "| 01_fine.ipynb | 5.00 | 600 | 1.25 | 1.20 | met |" in table
     assert ("| 02_broken.ipynb | — | — | — | — | FAILED: RuntimeError: ValueError: units "
             "must be positive |") in table
-    assert "FAILED: nbval failed after 30 s: 02_broken.ipynb Cell 4 |" in table
-    assert "| 30.0 | 7.5 | met |" in table  # the quick tier: 30 s against a 4 s floor
+    assert "| — | 4.00 | 5.2 | FAILED: nbval failed after 30 s: 02_broken.ipynb Cell 4 |" in table
+    assert "| 30.0 | 4.00 | 7.5 | met |" in table  # the quick tier: 30 s against a 4 s floor
     assert "| param_explorer | 20.0 | 30.0 | 40.0 | 40.0 | 0.50 | 0.75 | met |" in table
-    assert "FAILED: RuntimeError: Voila exited with code 1 |" in table
+    assert "| — | — | 4.00 | — | FAILED: RuntimeError: Voila exited with code 1 |" in table
     assert missed == ["02_broken.ipynb", "nbval suite", "projector app"]
-    # warm-up floor, then two rounds; the broken notebook is not run again after failing
-    assert runs == ["floor", "floor", "01_fine", "02_broken", "floor", "01_fine"]
+    # warm-up floor, then two rounds; the broken notebook is not run again after failing;
+    # then a floor before and after each nbval round, the quick tier and the projector app
+    assert runs == ["floor", "floor", "01_fine", "02_broken", "floor", "01_fine",
+                    *["floor"] * (2 * 2 + 2 + 2)]
     assert table.endswith("Missed: 02_broken.ipynb, nbval suite, projector app.")
 
 
