@@ -46,6 +46,7 @@ from nbclient import NotebookClient
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))  # widget_latency
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # tasks (worker count)
+import explain as explain_benchmark
 import projector
 import widget_latency
 
@@ -355,6 +356,15 @@ def build_table(rounds: int, skip_nbval: bool, skip_quick: bool = False,
         missed += [] if ok else ["projector app"]
         lines.append(f"| {what} | {paint:.2f} | {', '.join(f'{value:.2f}' for value in paints)} "
                      f"| {floor_beside:.2f} | {paint / floor_beside:.2f} | {verdict(ok)} |")
+    explained = attempt(explain_benchmark.table_lines)
+    if isinstance(explained, Failed):
+        missed.append("explain")
+        lines += ["", f"`lt.explain` on a {explain_benchmark.LAYERS}-layer model: "
+                  f"FAILED: {explained}"]
+    else:
+        explain_lines, explain_missed = explained
+        lines += ["", *explain_lines]
+        missed += [f"explain ({name})" for name in explain_missed]
     lines += ["", "Every target met." if not missed else f"Missed: {', '.join(missed)}."]
     return "\n".join(lines), missed
 

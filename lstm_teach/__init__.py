@@ -35,9 +35,13 @@ from lstm_teach.formatting import below, signed, vector
 from lstm_teach.reference import GateStep, LSTMResult, Step, lstm_forward, sigmoid
 
 _LAZY = {
+    "batch_slots_figure": "diagrams",
+    "bidirectional_figure": "diagrams",
     "cell_diagram_figure": "diagrams",
     "figure_png": "diagrams",
     "gates_over_time_figure": "diagrams",
+    "masked_sequence_figure": "diagrams",
+    "per_feature_figure": "diagrams",
     "training_curve_figure": "diagrams",
     "unrolled_figure": "diagrams",
     "weight_grid_figure": "diagrams",
@@ -56,6 +60,7 @@ _LAZY = {
     "lstm_weights": "keras_bridge",
     "set_lstm_weights": "keras_bridge",
     "summary_text": "keras_bridge",
+    "explain": "explain",
 }
 
 __all__ = [

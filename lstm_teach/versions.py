@@ -2,21 +2,23 @@
 
 Two promises are made about versions:
 
-- the **pins**, exact versions in pyproject.toml: the notebooks' saved outputs were made
+- the **pins**, exact versions in lstm_teach/pins.txt (shipped inside the package, so
+  they are here however lstm-teach was installed): the notebooks' saved outputs were made
   with them, so where they are met a run reproduces those outputs digit for digit;
-- the **supported range**, `SUPPORTED` below: the oldest and newest TensorFlow, Keras and
-  NumPy on which every notebook runs and every assert in it holds, so the lessons hold,
-  although the last digits of a printed number may differ. CI runs every notebook at
-  both ends: under nbval at the pins, and top to bottom at the oldest versions
-  (tools/supported_range.py).
+- the **supported range** of TensorFlow, Keras and NumPy: from the oldest version
+  pyproject.toml declares (`keras>=3.5.0`, read back from the installed package's
+  metadata) to the pinned minor series. CI runs every notebook at both ends: under nbval
+  at the pins, and top to bottom at the oldest versions (tools/supported_range.py), and
+  every assert in them holds, so the lessons hold, although the last digits of a printed
+  number may differ.
 
-`check_versions()` reads the pins from the installed lstm-teach distribution (the
-requirement strings of pyproject.toml), keeps those whose environment markers apply on
-this platform, compares each with the version installed, and places this Python in one of
-three standings: exactly the pins, within the supported range, or outside it.
-`check_setup()`, called by the first cell of every notebook, prints the standing and stops
-the notebook only when it is outside. Neither imports TensorFlow: they read package
-metadata only.
+`check_versions()` compares each pin that applies on this platform with the version
+installed and places this Python in one of four standings: exactly the pins, within the
+supported range, newer than tested, or outside (older than supported, or missing).
+`check_setup()`, called by the first cell of every notebook, prints the standing; only
+outside does it stop the notebook. A newer version is said in one line and the notebook
+carries on: its asserts would catch a real break. Neither imports TensorFlow: they read
+package metadata only.
 """
 
 from __future__ import annotations
@@ -24,36 +26,33 @@ from __future__ import annotations
 import enum
 import importlib.metadata as metadata
 import platform
+import re
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
+from importlib.resources import files
 from typing import Any
 
 from packaging.markers import default_environment
 from packaging.requirements import InvalidRequirement, Requirement
 from packaging.specifiers import InvalidSpecifier, SpecifierSet
+from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from lstm_teach._checks import flag
 
-# The supported range: this is the one place it is defined. Each lower end is the oldest
-# version CI runs every notebook on: TensorFlow 2.18.0, as hosted notebook services have
-# shipped it, with the oldest Keras and NumPy that TensorFlow 2.18.0 accepts. Each upper
-# end admits the pinned minor series and nothing newer, since nothing newer is tested.
-SUPPORTED: dict[str, str] = {
-    "tensorflow": ">=2.18.0,<2.22",
-    "keras": ">=3.5.0,<3.16",
-    "numpy": ">=1.26.0,<2.5",
-}
-# One TensorFlow, published under a different name per platform; SUPPORTED["tensorflow"]
-# covers each, and a hosted service's `tensorflow` stands in for a pinned `tensorflow-cpu`.
+# One TensorFlow, published under a different name per platform; its range covers each,
+# and a hosted service's `tensorflow` stands in for a pinned `tensorflow-cpu`.
 TENSORFLOW_NAMES = ("tensorflow", "tensorflow-cpu")
-# The course's own Jupyter, which `python tasks.py lab` starts: the lessons never import
-# these, and a hosted service brings its own.
-LOCAL_ONLY = frozenset({"ipykernel", "jupyterlab", "jsonschema"})
+#: Extras of pyproject.toml the lessons need (Keras' backend), and the course's own
+#: Jupyter, which `python tasks.py lab` starts: the lessons never import it, and a hosted
+#: service brings its own.
+LESSON_EXTRAS = ("tensorflow",)
+LOCAL_EXTRAS = ("lab",)
 
 DISTRIBUTION = "lstm-teach"
-FALLBACK_PYTHON = ">=3.11,<3.14"  # pyproject.toml's requires-python, if metadata lacks it
+PINS_FILE = "pins.txt"  # inside the package
+FALLBACK_PYTHON = ">=3.11"  # pyproject.toml's requires-python, if metadata lacks it
 TEST_EXTRA = "test"
 WIDTH = 88  # verdicts are wrapped to this many characters
 FIX_LOCAL = (
@@ -66,6 +65,7 @@ RESTART = (
     "again from the top."
 )
 PACKAGE_COLUMN = 16  # fixed width, so tensorflow and tensorflow-cpu rows line up alike
+PYTHON_CLASSIFIER = re.compile(r"^Programming Language :: Python :: (\d+)\.(\d+)$")
 
 Lookup = Callable[[str], "str | None"]
 
@@ -75,6 +75,7 @@ class Standing(enum.Enum):
 
     PINNED = "exactly the pins"
     SUPPORTED = "within the supported range"
+    NEWER = "newer than tested"
     OUTSIDE = "outside the supported range"
 
 
@@ -86,9 +87,11 @@ class VersionError(RuntimeError):
 class VersionRow:
     """One pinned package: the pin, the range the lessons hold in, and what is installed.
 
-    `supported` is a version range such as ">=3.5.0,<3.16", "any" (the package must be
-    there, any version does), or "not needed" (only the course's own Jupyter uses it).
-    `ok` says the installed version is the pin; `usable` that the lessons hold with it.
+    `supported` is a version range such as ">=3.5.0,<3.16" (from the oldest supported to
+    the pinned minor series, the newest tested), "any" (the package must be there, any
+    version does), or "not needed" (only the course's own Jupyter or tools use it).
+    `ok` says the installed version is the pin; `usable` that the lessons hold with it;
+    `newer` that it is newer than the newest tested (still usable).
     """
 
     package: str
@@ -97,13 +100,17 @@ class VersionRow:
     ok: bool
     supported: str = "any"
     usable: bool = True
+    newer: bool = False
 
     @property
     def status(self) -> str:
-        """The table's last column: pinned, ok (another version the lessons hold with), NO."""
+        """The table's last column: pinned, ok (another version the lessons hold with),
+        newer (than tested), NO."""
         if self.ok:
             return "pinned"
-        return "ok" if self.usable else "NO"
+        if not self.usable:
+            return "NO"
+        return "newer" if self.newer else "ok"
 
     @property
     def difference(self) -> str | None:
@@ -111,6 +118,11 @@ class VersionRow:
         if self.ok:
             return None
         return f"{self.package} {self.installed or 'missing'} (pinned {self.wanted})"
+
+    @property
+    def tested_up_to(self) -> str:
+        """'2.4.x' for a range ending '<2.5': the newest minor series tested."""
+        return _newest_series(self.supported)
 
     @property
     def problem(self) -> str | None:
@@ -127,11 +139,13 @@ class VersionRow:
 
 @dataclass(frozen=True)
 class PythonCheck:
-    """The running Python's version against the range lstm-teach accepts."""
+    """The running Python's version against the range lstm-teach accepts and the
+    Pythons it is tested with ("3.11 to 3.13")."""
 
     wanted: str
     installed: str
     ok: bool
+    newer: bool = False
 
 
 @dataclass(frozen=True)
@@ -140,7 +154,7 @@ class VersionReport:
 
     `str(report)` is a table followed by the verdict. Both depend only on the pins, the
     range and the versions installed: no paths, and the Python version appears only when
-    it is outside the accepted range.
+    it is outside the tested range.
     """
 
     rows: tuple[VersionRow, ...]
@@ -150,21 +164,39 @@ class VersionReport:
     @property
     def ok(self) -> bool:
         """True when lstm-teach is installed, Python fits and every package is its pin."""
-        return self.distribution_found and self.python.ok and all(row.ok for row in self.rows)
+        return (
+            self.distribution_found and self.python.ok and not self.python.newer
+            and all(row.ok for row in self.rows)
+        )
+
+    @property
+    def newer(self) -> tuple[str, ...]:
+        """'numpy 2.5.0 (tested up to 2.4.x)' for each package (and Python) newer than
+        the newest tested."""
+        found = [
+            f"{row.package} {row.installed} (tested up to {row.tested_up_to})"
+            for row in self.rows if row.usable and row.newer
+        ]
+        if self.python.ok and self.python.newer:
+            tested = self.python.wanted.split(" to ")[-1]
+            found.insert(0, f"Python {self.python.installed} (tested up to {tested})")
+        return tuple(found)
 
     @property
     def standing(self) -> Standing:
-        """Exactly the pins (the packages the lessons import are the pinned versions), within
-        the supported range, or outside it."""
+        """Outside (a problem), newer than tested, exactly the pins (the packages the
+        lessons import are the pinned versions), or within the supported range."""
         if self.problems:
             return Standing.OUTSIDE
+        if self.newer:
+            return Standing.NEWER
         if all(row.ok for row in self.rows if row.supported != "not needed"):
             return Standing.PINNED
         return Standing.SUPPORTED
 
     @property
     def usable(self) -> bool:
-        """True when the lessons hold here: exactly the pins or within the supported range."""
+        """True when the notebooks run on here: every standing but outside."""
         return self.standing is not Standing.OUTSIDE
 
     @property
@@ -178,7 +210,7 @@ class VersionReport:
         found = []
         if not self.python.ok:
             found.append(
-                f"Python {self.python.installed} is outside what lstm-teach accepts "
+                f"Python {self.python.installed} is older than lstm-teach supports "
                 f"({self.python.wanted}): use Python 3.11, 3.12 or 3.13"
             )
         if not self.distribution_found:
@@ -207,6 +239,11 @@ class VersionReport:
             return (
                 "Exactly the pins: the packages the lessons use are the versions the saved "
                 "outputs were made with, so your outputs will match them digit for digit."
+            )
+        if standing is Standing.NEWER:
+            return (
+                f"Newer than tested: {', '.join(self.newer)}. The notebook carries on; "
+                "its checks stop it if a lesson no longer holds."
             )
         if standing is Standing.SUPPORTED:
             lesson_rows = [row for row in self.rows if row.supported != "not needed"]
@@ -244,11 +281,15 @@ class VersionReport:
             "  ".join(cell.ljust(width) for cell, width in zip(line, widths, strict=True)).rstrip()
             for line in lines
         ]
-        text.append(f"Python {self.python.wanted}: {'yes' if self.python.ok else 'NO'}")
+        python = "NO" if not self.python.ok else "newer" if self.python.newer else "yes"
+        text.append(f"Python {self.python.wanted}: {python}")
         return "\n".join(text)
 
     def wrapped_verdict(self) -> str:
-        """The verdict wrapped to WIDTH columns; an indented command line stays whole."""
+        """The verdict wrapped to WIDTH columns; an indented command line stays whole,
+        and the one line of a newer-than-tested verdict too."""
+        if self.standing is Standing.NEWER:
+            return self.verdict
         return "\n".join(
             line if line.startswith("    ") else textwrap.fill(line, WIDTH)
             for line in self.verdict.splitlines()
@@ -262,6 +303,20 @@ class VersionReport:
         printer.text(str(self))
 
 
+# --- what lstm-teach declares ----------------------------------------------------------------
+
+
+def packaged_pins() -> list[str]:
+    """The pins of lstm_teach/pins.txt, the one lock file, as requirement strings."""
+    text = files("lstm_teach").joinpath(PINS_FILE).read_text(encoding="utf-8")
+    lines = []
+    for line in text.splitlines():
+        line = line.split(" #", 1)[0].strip()
+        if line and not line.startswith(("#", "-")):
+            lines.append(line)
+    return lines
+
+
 def _installed_version(package: str) -> str | None:
     """The installed version of a distribution, or None when it is not installed."""
     try:
@@ -270,91 +325,140 @@ def _installed_version(package: str) -> str | None:
         return None
 
 
-def _declared_requirements(distribution: str) -> list[str] | None:
-    """The requirement strings an installed distribution declares, None if not installed."""
+def _declared(distribution: str) -> tuple[list[str] | None, str, list[str]]:
+    """An installed distribution's Requires-Dist lines (None if it is not installed), its
+    Requires-Python (the course's own range if unknown) and its Python classifiers."""
     try:
-        return list(metadata.requires(distribution) or [])
+        found = metadata.metadata(distribution)
+        requires = list(metadata.requires(distribution) or [])
     except metadata.PackageNotFoundError:
-        return None
+        return None, FALLBACK_PYTHON, []
+    python = found.get("Requires-Python") or FALLBACK_PYTHON
+    return requires, python, found.get_all("Classifier") or []
 
 
-def _declared_python(distribution: str) -> str:
-    """The distribution's Requires-Python, or the course's own range if it is unknown."""
-    try:
-        declared = metadata.metadata(distribution).get("Requires-Python")
-    except metadata.PackageNotFoundError:
-        declared = None
-    return declared or FALLBACK_PYTHON
-
-
-def _parse(requirement: object) -> Requirement:
+def _parse(requirement: object, argument: str = "requirements") -> Requirement:
     """A Requirement from one string, with a message naming the string if it is not one."""
     if not isinstance(requirement, str):
         raise TypeError(
-            f"requirements must hold strings such as 'numpy==2.4.6', got {requirement!r}"
+            f"{argument} must hold strings such as 'numpy==2.4.6', got {requirement!r}"
         )
     try:
         return Requirement(requirement)
     except InvalidRequirement as error:
         raise ValueError(
-            f"requirements holds {requirement!r}, which is not a valid requirement "
+            f"{argument} holds {requirement!r}, which is not a valid requirement "
             f"such as 'numpy==2.4.6' ({error})"
         ) from error
 
 
-def _applies(
-    requirement: Requirement, environment: dict[str, str], extras: tuple[str, ...]
-) -> bool:
-    """True when the requirement's marker holds here, for no extra or one of `extras`."""
-    if requirement.marker is None:
-        return True
-    return any(
-        requirement.marker.evaluate({**environment, "extra": extra}) for extra in ("", *extras)
-    )
+def _strings(value: object, argument: str, example: str) -> list[object]:
+    """A list from an iterable of strings; a lone string or a non-iterable is refused."""
+    if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+        raise TypeError(f"{argument} must be a list of strings such as [{example!r}], "
+                        f"got {value!r}")
+    return list(value)
 
 
-def _is_extra(requirement: Requirement, environment: dict[str, str]) -> bool:
-    """True for a requirement of an extra (the test tools), not of the course itself."""
-    return requirement.marker is not None and not requirement.marker.evaluate(
-        {**environment, "extra": ""}
-    )
+def _extra_of(requirement: Requirement) -> str:
+    """The extra a Requires-Dist line belongs to ('' for the base requirements)."""
+    marker = str(requirement.marker or "")
+    found = re.search(r"""extra\s*==\s*["']([^"']+)["']""", marker)
+    return found.group(1) if found else ""
 
 
-def _wanted(specifier: SpecifierSet) -> str:
+def _key(package: str) -> str:
+    """The name a range is kept under: 'tensorflow' for either TensorFlow."""
+    name = canonicalize_name(package)
+    return "tensorflow" if name in TENSORFLOW_NAMES else name
+
+
+def _pin_version(requirement: Requirement) -> str:
     """'2.4.6' for an exact pin ==2.4.6, otherwise the specifier as written."""
-    specs = list(specifier)
+    specs = list(requirement.specifier)
     if len(specs) == 1 and specs[0].operator == "==" and "*" not in specs[0].version:
         return specs[0].version
-    return str(specifier) or "any"
+    return str(requirement.specifier) or "any"
 
 
-def _matches(specifier: SpecifierSet, installed: str | None) -> bool:
-    """True when an installed version satisfies the specifier (pre-releases included)."""
-    if installed is None:
-        return False
+def _next_series(version: str) -> str:
+    """'2.5' for '2.4.6': the first minor series after the pinned one."""
+    release = Version(version).release
+    return f"{release[0]}.{(release[1] if len(release) > 1 else 0) + 1}"
+
+
+def _newest_series(supported: str) -> str:
+    """'2.21.x' for '>=2.18.0,<2.22': the newest minor series a '<X.Y' bound admits."""
     try:
-        return specifier.contains(Version(installed), prereleases=True)
-    except InvalidVersion:
-        return False
+        uppers = [spec.version for spec in SpecifierSet(supported) if spec.operator == "<"]
+    except InvalidSpecifier:
+        return supported
+    if len(uppers) == 1 and re.fullmatch(r"\d+\.[1-9]\d*", uppers[0]):
+        major, minor = uppers[0].split(".")
+        return f"{major}.{int(minor) - 1}.x"
+    return supported
+
+
+def supported_ranges(
+    requirements: Iterable[str] | None = None, pins: Iterable[str] | None = None,
+) -> dict[str, str]:
+    """{'tensorflow': '>=2.18.0,<2.22', 'keras': ..., 'numpy': ...}: each package the
+    lessons need from a declared oldest version (`keras>=3.5.0`) up to its pinned minor
+    series, the newest tested. Defaults: the installed lstm-teach's metadata and pins."""
+    if requirements is None:
+        requirements = _declared(DISTRIBUTION)[0] or []
+    pinned = {
+        _key(requirement.name): _pin_version(requirement)
+        for requirement in map(Requirement, packaged_pins() if pins is None else pins)
+    }
+    ranges = {}
+    for requirement in map(Requirement, requirements):
+        if _extra_of(requirement) not in ("", *LESSON_EXTRAS):
+            continue
+        floors = [spec.version for spec in requirement.specifier if spec.operator == ">="]
+        key = _key(requirement.name)
+        if floors and key in pinned:
+            ranges[key] = f">={floors[0]},<{_next_series(pinned[key])}"
+    return ranges
 
 
 def supported_range(package: str) -> str | None:
     """The supported range of a package (any TensorFlow name), None if it has none."""
-    return SUPPORTED.get("tensorflow" if package in TENSORFLOW_NAMES else package)
+    return supported_ranges().get(_key(package))
 
 
-def oldest_supported() -> dict[str, str]:
+def oldest_supported(ranges: Mapping[str, str] | None = None) -> dict[str, str]:
     """The oldest end of the supported range, {'tensorflow': '2.18.0', ...}: what CI's
     second environment installs."""
     oldest = {}
-    for package, text in SUPPORTED.items():
+    for package, text in (supported_ranges() if ranges is None else ranges).items():
         lower = [spec.version for spec in SpecifierSet(text) if spec.operator == ">="]
         oldest[package] = lower[0]
     return oldest
 
 
-def _python_check(wanted: str, installed: str) -> PythonCheck:
-    """Compare a Python version string with a Requires-Python range."""
+def __getattr__(name: str) -> Any:
+    """SUPPORTED, read from what the installed lstm-teach declares whenever it is asked."""
+    if name == "SUPPORTED":
+        return supported_ranges()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+# --- Python ------------------------------------------------------------------------------------
+
+
+def pythons_tested(classifiers: Iterable[str]) -> list[tuple[int, int]]:
+    """The Pythons named by 'Programming Language :: Python :: 3.12' classifiers, in order."""
+    found = set()
+    for classifier in classifiers:
+        matched = PYTHON_CLASSIFIER.match(classifier)
+        if matched:
+            found.add((int(matched.group(1)), int(matched.group(2))))
+    return sorted(found)
+
+
+def _python_check(wanted: str, installed: str, tested: list[tuple[int, int]]) -> PythonCheck:
+    """Compare a Python version string with a Requires-Python range and the Pythons tested."""
     try:
         specifier = SpecifierSet(wanted)
     except InvalidSpecifier as error:
@@ -365,18 +469,34 @@ def _python_check(wanted: str, installed: str) -> PythonCheck:
         raise ValueError(
             f"python_version must be a version such as '3.11.7', got {installed!r}"
         ) from error
-    return PythonCheck(wanted=python_range_text(specifier), installed=installed,
-                       ok=specifier.contains(version, True))
+    if tested:
+        low, high = tested[0], tested[-1]
+        shown = f"{low[0]}.{low[1]} to {high[0]}.{high[1]}" if low != high else f"{low[0]}.{low[1]}"
+        newer = version.release[:2] > high
+    else:
+        shown, newer = python_range_text(specifier), False
+    return PythonCheck(wanted=shown, installed=installed,
+                       ok=specifier.contains(version, True), newer=newer)
 
 
 def python_range_text(specifier: SpecifierSet) -> str:
-    """A Requires-Python range as people say it: ">=3.11,<3.14" is "3.11 to 3.13"."""
-    bounds = {spec.operator: Version(spec.version) for spec in specifier}
-    low, high = bounds.get(">="), bounds.get("<")
-    if len(bounds) == 2 and low and high and high.micro == 0 and high.minor > 0 \
-            and (low.major, low.minor) <= (high.major, high.minor - 1):
-        return f"{low.major}.{low.minor} to {high.major}.{high.minor - 1}"
+    """A Requires-Python range as people say it: ">=3.11,<3.14" is "3.11 to 3.13",
+    ">=3.11,<3.13,<3.14" "3.11 to 3.12" (the tightest bounds), ">=3.11" "3.11 or newer"."""
+    operators = {spec.operator for spec in specifier}
+    lows = [Version(spec.version) for spec in specifier if spec.operator == ">="]
+    highs = [Version(spec.version) for spec in specifier if spec.operator == "<"]
+    if lows and operators <= {">=", "<"}:
+        low = max(lows)
+        if not highs:
+            return f"{low.major}.{low.minor} or newer"
+        high = min(highs)
+        if high.release[2:] in [(), (0,)] and high.minor > 0 \
+                and (low.major, low.minor) <= (high.major, high.minor - 1):
+            return f"{low.major}.{low.minor} to {high.major}.{high.minor - 1}"
     return ",".join(sorted(str(spec) for spec in specifier))
+
+
+# --- comparing ------------------------------------------------------------------------------
 
 
 def _lookup_or_none(lookup: Lookup, package: str) -> str | None:
@@ -392,13 +512,20 @@ def _lookup_or_none(lookup: Lookup, package: str) -> str | None:
     return installed
 
 
-def _row(requirement: Requirement, lookup: Lookup, extra: bool) -> VersionRow:
-    """Compare one requirement with what is installed.
+def _version(text: str | None) -> Version | None:
+    try:
+        return None if text is None else Version(text)
+    except InvalidVersion:
+        return None
+
+
+def _row(pin: Requirement, lookup: Lookup, supported: str | None, needed: bool) -> VersionRow:
+    """Compare one pin with what is installed.
 
     A TensorFlow pinned under one name counts as installed under the other (Colab's
     `tensorflow` where Linux pins `tensorflow-cpu`): it is the same library.
     """
-    package = requirement.name
+    package = pin.name
     installed = _lookup_or_none(lookup, package)
     if installed is None and package in TENSORFLOW_NAMES:
         for other in TENSORFLOW_NAMES:
@@ -406,21 +533,23 @@ def _row(requirement: Requirement, lookup: Lookup, extra: bool) -> VersionRow:
             if found is not None:
                 package, installed = other, found
                 break
-    ok = _matches(requirement.specifier, installed)
-    supported = supported_range(package)
-    if extra or package in LOCAL_ONLY:
+    wanted = _pin_version(pin)
+    version = _version(installed)
+    ok = version is not None and version == _version(wanted)
+    newer = False
+    if not needed:
         supported_text, usable = "not needed", True
     elif supported is None:
         supported_text, usable = "any", installed is not None
     else:
-        supported_text, usable = supported, _matches(SpecifierSet(supported), installed)
+        supported_text = supported
+        within = version is not None and SpecifierSet(supported).contains(version, True)
+        floor = [Version(spec.version) for spec in SpecifierSet(supported) if spec.operator == ">="]
+        usable = within or (version is not None and version >= floor[0])
+        newer = usable and not within
     return VersionRow(
-        package=package,
-        wanted=_wanted(requirement.specifier),
-        installed=installed,
-        ok=ok,
-        supported=supported_text,
-        usable=usable or ok,
+        package=package, wanted=wanted, installed=installed, ok=ok,
+        supported=supported_text, usable=usable or ok, newer=newer and not ok,
     )
 
 
@@ -429,17 +558,21 @@ def check_versions(
     include_test: bool = False,
     lookup: Lookup | None = None,
     requirements: Iterable[str] | None = None,
+    pins: Iterable[str] | None = None,
     environment: Mapping[str, str] | None = None,
     python_version: str | None = None,
     distribution: str = DISTRIBUTION,
 ) -> VersionReport:
     """Compare every package lstm-teach pins with the version installed here.
 
-    include_test: also check the pins of the `test` extra (pytest, nbval, ...).
+    include_test: also check the pins of the tools (pytest, nbval, ...).
     The other arguments exist so the check can be tested without changing the machine:
     lookup: package name → installed version, or None (or PackageNotFoundError) if missing;
         defaults to importlib.metadata.version.
-    requirements: requirement strings to check instead of those `distribution` declares.
+    requirements: Requires-Dist strings to read the groups and oldest versions from,
+        instead of those `distribution` declares (e.g. 'keras>=3.5.0',
+        'jupyterlab; extra == "lab"').
+    pins: exact pins to compare with instead of lstm_teach/pins.txt.
     environment: marker variables overriding this platform's, e.g.
         {"sys_platform": "darwin", "platform_machine": "arm64"}.
     python_version: the Python version to judge instead of the running one.
@@ -463,39 +596,47 @@ def check_versions(
     elif not isinstance(python_version, str):
         raise TypeError(f"python_version must be a string such as '3.11.7', got {python_version!r}")
 
-    found = True
+    declared, requires_python, classifiers = _declared(distribution)
+    found = declared is not None
     if requirements is None:
-        declared = _declared_requirements(distribution)
-        found = declared is not None
         requirements = declared or []
-    elif isinstance(requirements, str | bytes) or not isinstance(requirements, Iterable):
-        raise TypeError(
-            "requirements must be a list of strings such as ['numpy==2.4.6'], "
-            f"got {requirements!r}"
-        )
-    parsed = [_parse(requirement) for requirement in requirements]
+    else:
+        requirements = _strings(requirements, "requirements", "keras>=3.5.0")
+    pins = packaged_pins() if pins is None else _strings(pins, "pins", "numpy==2.4.6")
+    parsed = [_parse(line) for line in requirements]
+    parsed_pins = [_parse(line, "pins") for line in pins]
 
-    marker_environment = {**default_environment(), **(environment or {})}
-    extras = (TEST_EXTRA,) if include_test else ()
-    rows = tuple(
-        _row(requirement, lookup, _is_extra(requirement, marker_environment))
-        for requirement in parsed
-        if _applies(requirement, marker_environment, extras)
-    )
+    groups: dict[str, set[str]] = {}
+    for requirement in parsed:
+        groups.setdefault(_extra_of(requirement), set()).add(_key(requirement.name))
+    lessons = set().union(*(groups.get(extra, set()) for extra in ("", *LESSON_EXTRAS)))
+    local = set().union(*(groups.get(extra, set()) for extra in LOCAL_EXTRAS))
+    ranges = supported_ranges([str(requirement) for requirement in parsed],
+                              [str(pin) for pin in parsed_pins])
+
+    marker_environment = {**default_environment(), **(environment or {}), "extra": ""}
+    rows = []
+    for pin in parsed_pins:
+        if pin.marker is not None and not pin.marker.evaluate(marker_environment):
+            continue
+        key = _key(pin.name)
+        if key not in lessons | local and not include_test:
+            continue
+        rows.append(_row(pin, lookup, ranges.get(key), key in lessons))
     return VersionReport(
-        rows=rows,
-        python=_python_check(_declared_python(distribution), python_version),
+        rows=tuple(rows),
+        python=_python_check(requires_python, python_version, pythons_tested(classifiers)),
         distribution_found=found,
     )
 
 
 def check_setup(**kwargs: Any) -> None:
-    """Print this Python's standing in one paragraph; outside the supported range, raise.
+    """Print this Python's standing; outside the supported range, raise.
 
     The first cell of every notebook calls it, so a notebook stops at its top with a
-    clear message (and what to do) where its lessons may not hold, and runs on,
-    saying whether its outputs will match the saved ones, everywhere else. Keyword
-    arguments go to check_versions.
+    clear message (and what to do) where its lessons may not hold, says in one line where
+    a package is newer than tested, and runs on, saying whether its outputs will match the
+    saved ones, everywhere else. Keyword arguments go to check_versions.
     """
     report = check_versions(**kwargs)
     if report.standing is Standing.OUTSIDE:

@@ -141,6 +141,8 @@ def test_the_table_reports_what_failed_and_carries_on(monkeypatch, tmp_path):
         raise RuntimeError("Voila exited with code 1")
 
     monkeypatch.setattr(projector, "measure", no_server)
+    monkeypatch.setattr(suite.explain_benchmark, "table_lines",
+                        lambda: (["| `lt.explain` row |"], ["text"]))
     table, missed = suite.build_table(rounds=2, skip_nbval=False)
     assert "| 01_fine.ipynb | 5.00 | 600 | 1.25 | 1.20 | met |" in table
     assert ("| 02_broken.ipynb | — | — | — | — | FAILED: RuntimeError: ValueError: units "
@@ -149,12 +151,14 @@ def test_the_table_reports_what_failed_and_carries_on(monkeypatch, tmp_path):
     assert "| 30.0 | 4.00 | 7.5 | met |" in table  # the quick tier: 30 s against a 4 s floor
     assert "| param_explorer | 20.0 | 30.0 | 40.0 | 40.0 | 0.50 | 0.75 | met |" in table
     assert "| — | — | 4.00 | — | FAILED: RuntimeError: Voila exited with code 1 |" in table
-    assert missed == ["02_broken.ipynb", "nbval suite", "projector app"]
+    assert "| `lt.explain` row |" in table
+    assert missed == ["02_broken.ipynb", "nbval suite", "projector app", "explain (text)"]
     # warm-up floor, then two rounds; the broken notebook is not run again after failing;
     # then a floor before and after each nbval round, the quick tier and the projector app
     assert runs == ["floor", "floor", "01_fine", "02_broken", "floor", "01_fine",
                     *["floor"] * (2 * 2 + 2 + 2)]
-    assert table.endswith("Missed: 02_broken.ipynb, nbval suite, projector app.")
+    assert table.endswith(
+        "Missed: 02_broken.ipynb, nbval suite, projector app, explain (text).")
 
 
 def test_a_widget_is_held_to_its_own_plain_redraw():

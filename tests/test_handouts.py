@@ -532,6 +532,7 @@ def independent(claim: dict) -> str:
     slip = claim.get("slip")
     slips = {  # each slip's number from a Keras layer that has the count the slip describes
         "times_timesteps": lambda: claim.get("timesteps", 0) * right,
+        "features_as_timesteps": lambda: keras_count((claim["timesteps"], rnn(units))),
         "per_feature": lambda: features * keras_count((1, rnn(units))),
         "no_bias": lambda: keras_count((features, rnn(units, use_bias=False))),
         "two_biases": lambda: right + bias_size(units),

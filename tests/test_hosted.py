@@ -4,12 +4,12 @@ the checks tools/supported_range.py makes in the second environment."""
 
 from __future__ import annotations
 
+import importlib.machinery
 import importlib.util
 import json
 import re
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import nbformat
@@ -17,8 +17,9 @@ import pytest
 from packaging.requirements import Requirement
 from packaging.specifiers import SpecifierSet
 
-from lstm_teach.versions import SUPPORTED, check_versions, oldest_supported
+from lstm_teach.versions import check_versions, oldest_supported, supported_ranges
 from tools import hosted, supported_range
+from tools.pyproject import metadata_requirements, read_pins, read_pyproject
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -94,7 +95,7 @@ def test_changing_the_setting_moves_every_link():
 
 def test_readme_and_notebooks_are_what_the_tool_would_write():
     """`python -m tools.hosted` would change nothing: links, first cells and the range
-    table are all generated from the setting and SUPPORTED."""
+    table are all generated from the setting and the declared range."""
     assert hosted.rewrite_readme(README) == README
     for path in NOTEBOOKS:
         notebook = nbformat.read(path, as_version=4)
@@ -143,11 +144,15 @@ def test_readme_states_the_range_next_to_the_pins():
     assert table == hosted.range_table()
     pins = {
         Requirement(line).name: next(iter(Requirement(line).specifier)).version
-        for line in tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["dependencies"]
+        for line in read_pins(ROOT)
     }
+    supported = hosted.ranges()
+    assert supported == supported_ranges(
+        metadata_requirements(read_pyproject(ROOT)), read_pins(ROOT)
+    )
     rows = [line.split("|")[1:-1] for line in table.splitlines()[2:]]
-    assert len(rows) == len(SUPPORTED)
-    for (package, specifier), row in zip(SUPPORTED.items(), rows, strict=True):
+    assert len(rows) == len(supported) == 3
+    for (package, specifier), row in zip(supported.items(), rows, strict=True):
         name, oldest, newest, pinned = (cell.strip() for cell in row)
         assert name.lower().startswith(package)
         pin = pins["tensorflow-cpu" if package == "tensorflow" else package]
@@ -163,8 +168,13 @@ def test_readme_states_the_range_next_to_the_pins():
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.name)
 def test_every_notebook_starts_with_the_setup_cell(path):
+    """...stating the lstm_teach version the notebook needs (the newest among the names
+    of the package it uses)."""
     cell = first_code_cell(path)
-    assert source(cell) == hosted.setup_cell_source()
+    _, names = hosted.read_release()
+    needs = hosted.needed_version(load(path), names)
+    assert source(cell) == hosted.setup_cell_source(needs=needs)
+    assert f'NEEDS = "{needs}"' in source(cell)
     assert "tags" not in cell["metadata"]  # nbval compares it, nothing skips or hides it
 
 
@@ -182,39 +192,123 @@ def test_the_first_cell_installs_only_lstm_teach_from_the_repository():
     assert '"--no-deps"' in text  # so pip leaves the service's TensorFlow and Keras alone
 
 
-def run_first_cell(monkeypatch, *, lstm_teach_found: bool) -> list[list[str]]:
+def fake_package(folder: Path, version: str | None) -> Path:
+    """An lstm_teach folder as an install leaves it; version None: one from before version
+    numbers (no release.py). Returns its __init__.py."""
+    folder.mkdir(parents=True)
+    (folder / "__init__.py").write_text("")
+    if version is not None:
+        (folder / "release.py").write_text(f'"""Old."""\n\nVERSION = "{version}"\n')
+    return folder / "__init__.py"
+
+
+def run_first_cell(monkeypatch, tmp_path: Path, *, found: str | None, after: str | None = "new",
+                   pip_fails: str | None = None, loaded: bool = False,
+                   needs: str = "0.2.0") -> list[list[str]]:
     """Execute the first cell's code here, recording every command it runs instead of
-    running it; where lstm_teach_found is False, lstm_teach looks missing until 'installed'."""
+    running it. Python finds an lstm_teach of version `found` (None: none, "pre": one
+    from before version numbers, "new": this checkout's) until pip has run, then of
+    version `after`; pip_fails is pip's last line of error; loaded: lstm_teach was
+    imported before the cell ran."""
     commands: list[list[str]] = []
     real_find_spec = importlib.util.find_spec
+    origins = {None: None, "new": str(ROOT / "lstm_teach" / "__init__.py")}
+
+    def origin(version: str | None) -> str | None:
+        if version not in origins:
+            origins[version] = str(fake_package(tmp_path / f"site-{version}" / "lstm_teach",
+                                                None if version == "pre" else version))
+        return origins[version]
 
     def find_spec(name, *args):
-        if name == "lstm_teach" and not (lstm_teach_found or commands):
-            return None
-        return real_find_spec(name, *args)
+        if name != "lstm_teach":
+            return real_find_spec(name, *args)
+        where = origin(after if commands else found)
+        return None if where is None else importlib.machinery.ModuleSpec(name, None, origin=where)
 
     def run(command, **kwargs):
         commands.append(list(command))
-        return subprocess.CompletedProcess(command, 0)
+        if pip_fails:
+            return subprocess.CompletedProcess(command, 1, "", f"Collecting it\n{pip_fails}\n")
+        return subprocess.CompletedProcess(command, 0, "", "")
 
     monkeypatch.setattr(importlib.util, "find_spec", find_spec)
     monkeypatch.setattr(subprocess, "run", run)
-    exec(compile(hosted.setup_cell_source(), "first cell", "exec"), {})
+    if not loaded:
+        monkeypatch.delitem(sys.modules, "lstm_teach")
+    exec(compile(hosted.setup_cell_source(needs=needs), "first cell", "exec"), {})
     return commands
 
 
-def test_the_first_cell_installs_nothing_where_lstm_teach_is_there(monkeypatch, capsys):
-    assert run_first_cell(monkeypatch, lstm_teach_found=True) == []
+PIP = [sys.executable, "-m", "pip", "install", "--quiet", "--upgrade", "--no-deps"]
+
+
+def test_the_first_cell_installs_nothing_where_lstm_teach_is_there(monkeypatch, tmp_path,
+                                                                   capsys):
+    assert run_first_cell(monkeypatch, tmp_path, found="new") == []
     assert capsys.readouterr().out.startswith("Exactly the pins:")
 
 
 def test_where_lstm_teach_is_missing_the_first_cell_pip_installs_it_without_deps(
-    monkeypatch, capsys
+    monkeypatch, tmp_path, capsys
 ):
-    commands = run_first_cell(monkeypatch, lstm_teach_found=False)
-    assert commands == [[sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                         hosted.install_source()]]
+    commands = run_first_cell(monkeypatch, tmp_path, found=None)
+    assert commands == [[*PIP, hosted.install_source()]]
     assert capsys.readouterr().out.startswith("Exactly the pins:")  # then it checks
+
+
+@pytest.mark.parametrize("found", ["0.1.0", "pre", "0.1.9"])
+def test_an_older_lstm_teach_is_replaced_before_the_check(found, monkeypatch, tmp_path, capsys):
+    """A hub user's lstm_teach from an earlier term: older than the notebook needs."""
+    commands = run_first_cell(monkeypatch, tmp_path, found=found)
+    assert commands == [[*PIP, hosted.install_source()]]
+    assert capsys.readouterr().out.startswith("Exactly the pins:")
+
+
+@pytest.mark.parametrize("found", ["0.2.0", "0.2.1", "0.10.0", "1.0"])
+def test_the_same_or_a_newer_lstm_teach_is_kept(found, monkeypatch, tmp_path, capsys):
+    assert run_first_cell(monkeypatch, tmp_path, found=found, after=None) == []
+    assert capsys.readouterr().out.startswith("Exactly the pins:")
+
+
+def test_offline_the_first_cell_says_so_in_one_line(monkeypatch, tmp_path):
+    said = ("ERROR: Could not install packages due to an OSError: HTTPSConnectionPool("
+            "host='github.com', port=443): Max retries exceeded ([Errno 101] Network is "
+            "unreachable)")
+    with pytest.raises(RuntimeError) as raised:
+        run_first_cell(monkeypatch, tmp_path, found=None, pip_fails=said)
+    message = str(raised.value)
+    assert "\n" not in message and not isinstance(raised.value, subprocess.CalledProcessError)
+    assert message.startswith("pip could not install lstm_teach 0.2.0 (ERROR: Could not")
+    assert "Network is unreachable" in message and "internet" in message
+
+
+def test_offline_for_real_pip_fails_and_the_cell_says_so_in_one_line(monkeypatch, tmp_path):
+    """The real pip, asked for an address nothing answers at, as on a machine offline."""
+    monkeypatch.setenv("PIP_RETRIES", "0")
+    monkeypatch.setenv("PIP_TIMEOUT", "5")
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
+    monkeypatch.delitem(sys.modules, "lstm_teach")
+    cell = hosted.setup_cell_source(source="http://127.0.0.1:9/lstm-teach.zip")
+    with pytest.raises(RuntimeError) as raised:
+        exec(compile(cell, "first cell", "exec"), {})
+    message = str(raised.value)
+    assert message.startswith("pip could not install lstm_teach") and "\n" not in message
+    assert "internet" in message
+
+
+def test_a_stale_lstm_teach_already_imported_asks_for_a_restart(monkeypatch, tmp_path):
+    with pytest.raises(RuntimeError) as raised:
+        run_first_cell(monkeypatch, tmp_path, found="0.1.0", loaded=True)
+    message = str(raised.value)
+    assert "\n" not in message and "restart the kernel" in message and "0.1.0" in message
+
+
+def test_a_lstm_teach_still_old_after_pip_is_one_line(monkeypatch, tmp_path):
+    with pytest.raises(RuntimeError) as raised:
+        run_first_cell(monkeypatch, tmp_path, found="0.1.0", after="0.1.0")
+    message = str(raised.value)
+    assert "\n" not in message and "still older than this notebook needs (0.2.0)" in message
 
 
 # --- the second environment's checks -------------------------------------------------------

@@ -17,28 +17,28 @@ from importlib import metadata
 from pathlib import Path
 
 import pytest
+from course_fixtures import StampIn
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
 import tools.cli as cli
 import tools.environment as environment
+import tools.stamp as stamp_module
 from tools.cli import EXTRAS, main, notebook_argument, output_folder, parse_arguments
-from tools.environment import (
-    STAMP_NAME,
-    TENSORFLOW_BY_PLATFORM,
-    Course,
-    Platform,
-    Stamp,
+from tools.environment import Course, ensure_environment
+from tools.errors import CommandFailed
+from tools.platforms import PYTHONS, TENSORFLOW_BY_PLATFORM, Platform, unsupported_reason
+from tools.processes import run
+from tools.pyproject import (
     covers,
-    ensure_environment,
-    fingerprint,
     install_digest,
     metadata_requirements,
+    needed,
+    read_pins,
     read_pyproject,
-    read_stamp,
-    stamp_is_current,
-    unsupported_reason,
+    release_line,
 )
+from tools.stamp import STAMP_NAME, Stamp, fingerprint, read_stamp, stamp_is_current
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = read_pyproject(ROOT)
@@ -55,6 +55,9 @@ def course(tmp_path: Path) -> Course:
     (root / "notebooks").mkdir(parents=True)
     (root / "apps").mkdir()
     shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    (root / "lstm_teach").mkdir()
+    for name in ("pins.txt", "release.py"):
+        shutil.copy(ROOT / "lstm_teach" / name, root / "lstm_teach" / name)
     for name in ("00_start.ipynb", "01_next.ipynb"):
         (root / "notebooks" / name).write_text(json.dumps(NOTEBOOK))
     (root / "apps" / "explorer.ipynb").write_text(json.dumps(NOTEBOOK))
@@ -202,7 +205,7 @@ def test_the_readme_shows_how_to_pass_pytest_arguments():
 def closure(extras: tuple[str, ...]) -> set[str]:
     """Every distribution `pip install -e .[extras]` installs, from installed metadata."""
     markers = default_environment()
-    wanted = [(Requirement(line), "") for line in environment.needed(PYPROJECT, extras)]
+    wanted = [(Requirement(line), "") for line in needed(PYPROJECT, extras)]
     found: set[str] = set()
     while wanted:
         requirement, _ = wanted.pop()
@@ -247,6 +250,7 @@ RUNS = {
         "handouts.py", "reference_card.py", "handout_files.py"))),
     "execute": {"jupyter_core", "nbconvert"},
     "test": {"ruff", "pytest", "xdist", "nbval"},
+    "explain": {"keras", "numpy"},  # python -m lstm_teach.explain; keras loads .keras files
 }
 
 
@@ -266,21 +270,24 @@ def test_lab_explorer_and_handouts_install_no_test_tools(command):
 
 def test_the_commands_builders_run_the_modules_listed():
     lab = cli.lab_command("py", Course(ROOT), port=None, open_browser=False)
-    assert lab[1:3] == ["-m", "jupyterlab"]
+    assert lab[1:4] == ["-m", "tools.interruptible", "jupyterlab"]
     assert cli.explorer_command("py", 8866, open_browser=False)[1:3] == ["-m", "voila"]
 
 
 # --- the stamp -----------------------------------------------------------------------------
 
 
+DIGEST = install_digest(PYPROJECT, read_pins(ROOT), release_line(ROOT))
+
+
 def stamp_for(site: list[Path], extras: set[str], python: str = "/env/bin/python") -> Stamp:
-    return Stamp(install_digest(PYPROJECT), python, fingerprint(site), frozenset(extras))
+    return Stamp(DIGEST, python, fingerprint(site), frozenset(extras))
 
 
 def test_a_stamp_reads_back_as_written(tmp_path: Path):
     stamp = stamp_for([tmp_path], {"test", "explorer"})
     path = tmp_path / "stamp.json"
-    environment.write_stamp(path, stamp)
+    stamp_module.write_stamp(path, stamp)
     assert read_stamp(path) == stamp
     assert [entry.name for entry in tmp_path.iterdir()] == ["stamp.json"]  # no partial file
 
@@ -331,23 +338,27 @@ def test_a_stamp_is_current_only_for_the_same_project_python_and_packages(tmp_pa
     site.mkdir()
     python = Path("/env/bin/python")
     stamp = stamp_for([site], {"test"}, str(python))
-    assert stamp_is_current(stamp, PYPROJECT, python, [site], ("explorer",))
-    assert not stamp_is_current(None, PYPROJECT, python, [site], ())
-    assert not stamp_is_current(stamp, PYPROJECT, Path("/other/bin/python"), [site], ())
+    assert stamp_is_current(stamp, PYPROJECT, DIGEST, python, [site], ("explorer",))
+    assert not stamp_is_current(None, PYPROJECT, DIGEST, python, [site], ())
+    assert not stamp_is_current(stamp, PYPROJECT, DIGEST, Path("/other/bin/python"), [site], ())
     changed = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-    changed["project"]["dependencies"].append("six==1.17.0")
-    assert not stamp_is_current(stamp, changed, python, [site], ())
+    changed["project"]["dependencies"].append("six")
+    changed_digest = install_digest(changed, read_pins(ROOT), release_line(ROOT))
+    assert not stamp_is_current(stamp, changed, changed_digest, python, [site], ())
     os.utime(site, ns=(0, site.stat().st_mtime_ns + 1_000_000_000))  # a package came or went
-    assert not stamp_is_current(stamp, PYPROJECT, python, [site], ())
+    assert not stamp_is_current(stamp, PYPROJECT, DIGEST, python, [site], ())
 
 
-def test_only_install_settings_change_the_digest():
+def test_only_install_settings_pins_and_the_version_change_the_digest():
+    pins, release = read_pins(ROOT), release_line(ROOT)
     changed = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     changed["tool"]["ruff"]["line-length"] = 120
     changed["tool"].setdefault("pytest", {})["ini_options"] = {"addopts": ["-q"]}
-    assert install_digest(changed) == install_digest(PYPROJECT)
-    changed["project"]["optional-dependencies"]["explorer"].append("ipympl==0.9.7")
-    assert install_digest(changed) != install_digest(PYPROJECT)
+    assert install_digest(changed, pins, release) == DIGEST
+    assert install_digest(changed, [*pins[:-1], "twine==6.2.0"], release) != DIGEST
+    assert install_digest(changed, pins, 'VERSION = "99.0.0"') != DIGEST
+    changed["project"]["optional-dependencies"]["explorer"].append("ipympl")
+    assert install_digest(changed, pins, release) != DIGEST
 
 
 def test_the_expected_metadata_is_what_pip_wrote_for_this_course():
@@ -356,17 +367,6 @@ def test_the_expected_metadata_is_what_pip_wrote_for_this_course():
 
 
 # --- ensure_environment with the Python running these tests (everything installed) --------
-
-
-class StampIn(Course):
-    """The real course, with the --here stamp in a temporary folder."""
-
-    def __init__(self, stamp: Path) -> None:
-        super().__init__(ROOT)
-        object.__setattr__(self, "stamp", stamp)
-
-    def here_stamp(self, python: Path) -> Path:
-        return self.stamp
 
 
 def test_here_needs_no_pip_when_everything_is_installed(tmp_path: Path, no_pip):
@@ -508,8 +508,8 @@ def test_a_program_that_fails_passes_its_exit_code_on(course: Course, capfd, mon
 
 
 def test_a_program_killed_by_a_signal_exits_128_plus_the_signal(tmp_path: Path):
-    with pytest.raises(environment.CommandFailed) as failed:
-        environment.run(
+    with pytest.raises(CommandFailed) as failed:
+        run(
             [sys.executable, "-c", "import os, signal; os.kill(os.getpid(), signal.SIGTERM)"],
             cwd=tmp_path, failure="it was stopped",
         )
@@ -617,7 +617,7 @@ def test_unsupported_platforms_are_named_with_what_to_do_instead(where, said):
 
 
 @pytest.mark.parametrize("key", list(TENSORFLOW_BY_PLATFORM))
-@pytest.mark.parametrize("python", environment.PYTHONS)
+@pytest.mark.parametrize("python", PYTHONS)
 def test_supported_platforms_pass(key, python):
     system, machine = key
     assert unsupported_reason(Platform(system, machine, python, libc=("glibc", "2.27"))) is None
@@ -707,8 +707,8 @@ def test_a_broken_venv_in_a_copied_course_is_one_line_end_to_end(course: Course)
     """The whole chain, tasks.py to tools.cli, in a separate process."""
     shutil.copy(ROOT / "tasks.py", course.root / "tasks.py")
     (course.root / "tools").mkdir()
-    for name in ("__init__.py", "cli.py", "environment.py", "handout_files.py"):
-        shutil.copy(ROOT / "tools" / name, course.root / "tools" / name)
+    for module in (ROOT / "tools").glob("*.py"):
+        shutil.copy(module, course.root / "tools" / module.name)
     make_stale_venv(course)
     done = subprocess.run(
         [sys.executable, str(course.root / "tasks.py"), "lab"],

@@ -21,8 +21,6 @@ from packaging.specifiers import SpecifierSet
 from packaging.version import Version
 
 from lstm_teach.versions import (
-    LOCAL_ONLY,
-    SUPPORTED,
     TENSORFLOW_NAMES,
     Standing,
     VersionError,
@@ -30,41 +28,41 @@ from lstm_teach.versions import (
     check_setup,
     check_versions,
     oldest_supported,
+    python_range_text,
+    supported_ranges,
 )
-from tools.environment import TENSORFLOW_BY_PLATFORM
+from tools.platforms import TENSORFLOW_BY_PLATFORM
+from tools.pyproject import metadata_requirements, read_pins
 
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
 SANITIZE = ROOT / "notebooks" / "nbval_sanitize.cfg"
 START_HERE = ROOT / "notebooks" / "00_start_here.ipynb"
-
-
-def pyproject_requirements() -> list[str]:
-    """Every requirement string of pyproject.toml, extras marked as pip's metadata marks them.
-
-    The fake-environment tests check these rather than the installed metadata, so they do
-    not depend on how recently `pip install -e .` ran.
-    """
-    project = PYPROJECT["project"]
-    return list(project["dependencies"]) + [
-        f'{requirement}; extra == "{extra}"'
-        for extra, requirements in project["optional-dependencies"].items()
-        for requirement in requirements
-    ]
+#: What pyproject.toml declares, as pip writes it into the metadata, and the lock file:
+#: the fake-environment tests check these rather than the installed metadata, so they do
+#: not depend on how recently `pip install -e .` ran.
+REQUIREMENTS = metadata_requirements(PYPROJECT)
+PIN_LINES = read_pins(ROOT)
+SUPPORTED = supported_ranges(REQUIREMENTS, PIN_LINES)
+LOCAL_ONLY = {
+    Requirement(line).name for line in PYPROJECT["project"]["optional-dependencies"]["lab"]
+}
 
 
 def pyproject_pins(*, extras: bool) -> dict[str, str]:
-    """name → pinned version, read straight from pyproject.toml (markers ignored)."""
-    project = PYPROJECT["project"]
-    lines = list(project["dependencies"])
-    if extras:
-        lines += project["optional-dependencies"]["test"]
+    """name → pinned version: the lessons' packages and the course's own Jupyter, or with
+    extras every pin (markers ignored)."""
+    groups = PYPROJECT["project"]
+    wanted = {Requirement(line).name for line in groups["dependencies"]}
+    for extra in ("tensorflow", "lab"):
+        wanted |= {Requirement(line).name for line in groups["optional-dependencies"][extra]}
     pins = {}
-    for line in lines:
+    for line in PIN_LINES:
         requirement = Requirement(line)
         (specifier,) = requirement.specifier
         assert specifier.operator == "==", line
-        pins[requirement.name] = specifier.version
+        if extras or requirement.name in wanted:
+            pins[requirement.name] = specifier.version
     return pins
 
 
@@ -79,11 +77,14 @@ def tensorflow_for(sys_platform: str, machine: str) -> str | None:
     return TENSORFLOW_BY_PLATFORM.get((sys_platform, machine))
 
 
-def spoken_range(requires: str) -> str:
-    """">=3.11,<3.14" as people say it, "3.11 to 3.13", worked out here by hand."""
-    low = re.search(r">=(\d+)\.(\d+)", requires)
-    high = re.search(r"<(\d+)\.(\d+)", requires)
-    return f"{low.group(1)}.{low.group(2)} to {high.group(1)}.{int(high.group(2)) - 1}"
+def spoken_tested() -> str:
+    """The Pythons of pyproject.toml's classifiers as people say them, "3.11 to 3.13",
+    worked out here by hand."""
+    minors = sorted(
+        int(found.group(1)) for classifier in PYPROJECT["project"]["classifiers"]
+        if (found := re.fullmatch(r"Programming Language :: Python :: 3\.(\d+)", classifier))
+    )
+    return f"3.{minors[0]} to 3.{minors[-1]}"
 
 
 def fake_lookup(installed: dict[str, str | None]):
@@ -99,10 +100,11 @@ def fake_lookup(installed: dict[str, str | None]):
 
 
 def fake_check(installed: dict[str, str | None], **kwargs: object) -> VersionReport:
-    """check_versions on pyproject.toml's pins with a faked set of installed versions."""
+    """check_versions on this checkout's declarations and pins with a faked set of
+    installed versions."""
     kwargs.setdefault("environment", LINUX)
     return check_versions(
-        lookup=fake_lookup(installed), requirements=pyproject_requirements(), **kwargs
+        lookup=fake_lookup(installed), requirements=REQUIREMENTS, pins=PIN_LINES, **kwargs
     )
 
 
@@ -162,7 +164,7 @@ def test_this_environment_also_has_the_test_pins():
     report = check_versions(include_test=True)
     assert report.ok, str(report)
     pins = pyproject_pins(extras=True)
-    assert {"pytest", "nbval", "ruff"} <= {row.package for row in report.rows}
+    assert {"pytest", "nbval", "ruff", "build", "twine"} <= {row.package for row in report.rows}
     assert len(report.rows) == len(pins) - 1  # one TensorFlow of the two applies
     by_name = {row.package: row for row in report.rows}
     assert by_name["pytest"].supported == "not needed"
@@ -182,8 +184,7 @@ def test_printing_the_report_shows_the_table_and_verdict():
     assert lines[0].split() == ["package", "pinned", "supported", "installed", "status"]
     assert set(lines[1].replace(" ", "")) == {"-"}
     python_line = 2 + len(report.rows)
-    requires = PYPROJECT["project"]["requires-python"]
-    assert lines[python_line] == f"Python {spoken_range(requires)}: yes"
+    assert lines[python_line] == f"Python {spoken_tested()}: yes"
     assert " ".join(lines[python_line + 1:]) == report.verdict
     assert all(len(line) <= 88 for line in lines[python_line + 1:])
     assert pretty(report) == str(report)
@@ -262,10 +263,9 @@ def test_the_newest_patch_of_the_pinned_series_is_within_the_range(name):
 
 
 @pytest.mark.parametrize("name", ["tensorflow", "keras", "numpy"])
-@pytest.mark.parametrize("where", ["older", "newer"])
-def test_a_version_beyond_either_end_is_outside_and_named_with_its_fix(name, where):
+def test_a_version_older_than_supported_is_outside_and_named_with_its_fix(name):
     pin = TENSORFLOW if name == "tensorflow" else PINS[name]
-    version = below(oldest_supported()[name]) if where == "older" else next_minor(pin)
+    version = below(oldest_supported()[name])
     report = fake_check(hosted(**{"tensorflow": TENSORFLOW, name: version}))
     assert report.standing is Standing.OUTSIDE and not report.usable
     assert [row.package for row in report.rows if not row.usable] == [name]
@@ -282,7 +282,7 @@ def test_a_version_beyond_either_end_is_outside_and_named_with_its_fix(name, whe
 def test_check_setup_stops_outside_the_range_with_the_verdict():
     installed = hosted(tensorflow=TENSORFLOW, keras=below(oldest_supported()["keras"]))
     with pytest.raises(VersionError) as raised:
-        check_setup(lookup=fake_lookup(installed), requirements=pyproject_requirements(),
+        check_setup(lookup=fake_lookup(installed), requirements=REQUIREMENTS, pins=PIN_LINES,
                     environment=LINUX)
     message = str(raised.value)
     assert message.startswith("Outside the supported range")
@@ -293,7 +293,7 @@ def test_check_setup_stops_outside_the_range_with_the_verdict():
 def test_check_setup_carries_on_within_the_range(capsys):
     oldest = oldest_supported()
     check_setup(lookup=fake_lookup(hosted(tensorflow=oldest["tensorflow"])),
-                requirements=pyproject_requirements(), environment=LINUX)
+                requirements=REQUIREMENTS, pins=PIN_LINES, environment=LINUX)
     assert capsys.readouterr().out.startswith("Within the supported range: tensorflow")
 
 
@@ -323,10 +323,86 @@ def test_another_version_of_a_helper_is_within_the_range():
     )
 
 
-def test_a_prerelease_of_the_next_series_is_outside():
-    major, minor = Version(TENSORFLOW).release[:2]
-    report = fake_check(hosted(tensorflow=f"{major}.{minor + 1}.0rc1"))
+# --- the first cell's check at, inside, above and below the range (issue 19, item 5) -------
+
+
+def versions_around(name: str) -> dict[str, list[str]]:
+    """Version strings a hosted service may report, by where they lie: below the oldest
+    supported, inside the range, above the newest tested; pre-releases, post-releases,
+    development and local versions included."""
+    oldest = oldest_supported()[name]
+    pin = TENSORFLOW if name == "tensorflow" else PINS[name]
+    major, minor = Version(pin).release[:2]
+    following = next_minor(pin)
+    return {
+        "below": [below(oldest), f"{oldest}rc1", f"{oldest}.dev0", f"{below(oldest)}+local"],
+        "inside": [oldest, f"{oldest}+cpu", pin, f"{pin}.post1", f"{pin}+local",
+                   f"{major}.{minor}.99", f"{major}.{minor}.99rc1"],
+        "above": [following, f"{following}rc1", f"{following}.dev3", f"{following}+local",
+                  f"{major + 1}.0.0", f"{major}.{minor + 7}.2"],
+    }
+
+
+CASES = [
+    (name, where, version)
+    for name in ("tensorflow", "keras", "numpy")
+    for where, versions in versions_around(name).items()
+    for version in versions
+]
+
+
+@pytest.mark.parametrize(("name", "where", "version"), CASES,
+                         ids=[f"{name}-{where}-{version}" for name, where, version in CASES])
+def test_the_first_cell_stops_below_the_range_and_carries_on_above_it(name, where, version,
+                                                                        capsys):
+    pin = TENSORFLOW if name == "tensorflow" else PINS[name]
+    installed = hosted(**{"tensorflow": TENSORFLOW, name: version})
+    arguments = {"lookup": fake_lookup(installed), "requirements": REQUIREMENTS,
+                 "pins": PIN_LINES, "environment": LINUX}
+    if where == "below":
+        with pytest.raises(VersionError) as raised:
+            check_setup(**arguments)
+        said = str(raised.value)
+        assert said.startswith(f"Outside the supported range, 1 problem: {name} is {version}")
+        assert f'    %pip install "{name}=={pin}"' in said.splitlines()
+        assert capsys.readouterr().out == ""
+        return
+    check_setup(**arguments)
+    printed = capsys.readouterr().out
+    if where == "inside":
+        expected = "Exactly the pins:" if version == pin else "Within the supported range: "
+        assert printed.startswith(expected)
+        assert version == pin or f"{name} {version} (pinned {pin})" in " ".join(printed.split())
+    else:
+        series = ".".join(pin.split(".")[:2])
+        assert printed.splitlines() == [
+            f"Newer than tested: {name} {version} (tested up to {series}.x). The notebook "
+            "carries on; its checks stop it if a lesson no longer holds."
+        ]
+
+
+def test_newer_than_tested_names_every_newer_package_and_shows_it_in_the_table():
+    installed = hosted(tensorflow=next_minor(TENSORFLOW), numpy=next_minor(PINS["numpy"]),
+                       keras=oldest_supported()["keras"])
+    report = fake_check(installed)
+    assert report.standing is Standing.NEWER and report.usable and not report.ok
+    assert report.install_command is None and report.problems == ()
+    rows = {row.package: row for row in report.rows}
+    assert (rows["tensorflow"].status, rows["numpy"].status, rows["keras"].status) == (
+        "newer", "newer", "ok"
+    )
+    assert report.verdict.startswith(
+        f"Newer than tested: numpy {next_minor(PINS['numpy'])} (tested up to "
+    )
+    assert f"tensorflow {next_minor(TENSORFLOW)}" in report.verdict
+    assert "\n" not in report.wrapped_verdict()
+
+
+def test_a_missing_package_still_stops_whatever_else_is_newer():
+    installed = hosted(tensorflow=next_minor(TENSORFLOW), keras=None)
+    report = fake_check(installed)
     assert report.standing is Standing.OUTSIDE
+    assert report.problems == (f"keras is missing (lstm-teach pins {PINS['keras']})",)
 
 
 # --- fake installed versions ------------------------------------------------------------
@@ -367,7 +443,8 @@ def test_a_wrong_and_a_missing_package_fail_and_are_named():
 
 def test_a_lookup_may_answer_none_for_missing():
     report = check_versions(
-        lookup=lambda name: None, requirements=["numpy==2.4.6"], python_version="3.11.7"
+        lookup=lambda name: None, requirements=["numpy"], pins=["numpy==2.4.6"],
+        python_version="3.11.7",
     )
     assert report.rows[0].installed is None and not report.ok
     assert report.verdict.startswith("Outside the supported range, 1 problem: numpy is missing")
@@ -375,23 +452,28 @@ def test_a_lookup_may_answer_none_for_missing():
 
 def test_a_newer_version_is_not_the_pin_though_any_helper_version_is_usable():
     report = check_versions(
-        lookup=fake_lookup({"somepkg": "1.1"}), requirements=["somepkg==1.0"]
+        lookup=fake_lookup({"somepkg": "1.1"}), requirements=["somepkg"], pins=["somepkg==1.0"]
     )
     assert not report.ok and report.standing is Standing.SUPPORTED
     assert "somepkg 1.1 (pinned 1.0)" in report.verdict
 
 
-def test_a_range_is_shown_as_written_and_checked():
-    requirements = ["somepkg>=1.0,<2"]
-    assert check_versions(lookup=fake_lookup({"somepkg": "1.5"}), requirements=requirements).ok
-    report = check_versions(lookup=fake_lookup({"somepkg": "2.0"}), requirements=requirements)
-    assert not report.ok
-    assert report.rows[0].wanted in {"<2,>=1.0", ">=1.0,<2"}
+def test_a_declared_oldest_version_and_the_pinned_series_make_the_range():
+    """The range runs from pyproject.toml's `>=` to the pinned minor series, the newest
+    tested; a package declared without a lower end may be any version."""
+    assert supported_ranges(["somepkg>=1.2", "other"], ["somepkg==1.7.3", "other==4.0"]) == {
+        "somepkg": ">=1.2,<1.8"
+    }
+    assert {
+        "tensorflow": f">=2.18.0,<{next_minor(TENSORFLOW).rsplit('.', 1)[0]}",
+        "keras": f">=3.5.0,<{next_minor(PINS['keras']).rsplit('.', 1)[0]}",
+        "numpy": f">=1.26.0,<{next_minor(PINS['numpy']).rsplit('.', 1)[0]}",
+    } == SUPPORTED
 
 
 def test_an_unparseable_installed_version_is_a_mismatch():
     report = check_versions(lookup=fake_lookup({"keras": "not a version"}),
-                            requirements=["keras==1.0"])
+                            requirements=["keras>=0.9"], pins=["keras==1.0"])
     assert not report.ok and report.standing is Standing.OUTSIDE
 
 
@@ -430,24 +512,27 @@ def test_tensorflow_under_the_other_name_stands_in_for_the_pinned_one():
     assert report.standing is Standing.PINNED
 
 
-def test_a_requirement_for_another_platform_is_skipped():
-    requirements = [
+def test_a_pin_for_another_platform_is_skipped():
+    pins = [
         "here==1.0",
         "elsewhere==2.0; sys_platform == 'an-operating-system-that-does-not-exist'",
     ]
-    report = check_versions(lookup=fake_lookup({"here": "1.0"}), requirements=requirements)
+    report = check_versions(lookup=fake_lookup({"here": "1.0"}), requirements=["here", "elsewhere"],
+                            pins=pins)
     assert [row.package for row in report.rows] == ["here"]
     assert report.ok
 
 
-def test_test_extras_are_skipped_unless_asked_for():
-    requirements = ["numpy==2.4.6", 'pytest==9.2.0; extra == "test"', 'docs==1.0; extra == "docs"']
+def test_tool_pins_are_skipped_unless_asked_for():
+    requirements = ["numpy", 'pytest; extra == "test"', 'docs; extra == "docs"']
+    pins = ["numpy==2.4.6", "pytest==9.2.0", "docs==1.0"]
     lookup = fake_lookup({"numpy": "2.4.6"})
-    report = check_versions(lookup=lookup, requirements=requirements)
+    report = check_versions(lookup=lookup, requirements=requirements, pins=pins)
     assert [row.package for row in report.rows] == ["numpy"] and report.ok
-    with_test = check_versions(lookup=lookup, requirements=requirements, include_test=True)
-    assert [row.package for row in with_test.rows] == ["numpy", "pytest"]
-    assert [row.package for row in with_test.failed] == ["pytest"]
+    with_test = check_versions(lookup=lookup, requirements=requirements, pins=pins,
+                               include_test=True)
+    assert [row.package for row in with_test.rows] == ["numpy", "pytest", "docs"]
+    assert [row.package for row in with_test.failed] == ["pytest", "docs"]
     assert with_test.standing is Standing.PINNED  # the lessons never need pytest
 
 
@@ -531,20 +616,34 @@ def test_the_tensorflow_rules_touch_only_the_name_and_the_tables_padding():
 # --- Python and a missing lstm-teach ----------------------------------------------------
 
 
-@pytest.mark.parametrize(("version", "ok"), [("3.10.12", False), ("3.11.0", True),
-                                             ("3.13.1", True), ("2.7.18", False),
-                                             ("3.14.0", False)])
-def test_the_python_version_is_checked(version, ok):
+@pytest.mark.parametrize(("version", "said"), [("3.10.12", "NO"), ("3.11.0", "yes"),
+                                               ("3.13.1", "yes"), ("2.7.18", "NO"),
+                                               ("3.14.0", "newer"), ("3.15.0a2", "newer")])
+def test_the_python_version_is_checked(version, said):
     report = fake_check(all_pinned(), python_version=version)
-    requires = spoken_range(PYPROJECT["project"]["requires-python"])
-    assert report.python.ok is ok and report.ok is ok and report.usable is ok
-    assert report.table().splitlines()[-1] == f"Python {requires}: {'yes' if ok else 'NO'}"
-    if not ok:
+    tested = spoken_tested()
+    assert report.usable is (said != "NO") and report.ok is (said == "yes")
+    assert report.table().splitlines()[-1] == f"Python {tested}: {said}"
+    if said == "NO":
         assert report.verdict.startswith(
-            f"Outside the supported range, 1 problem: Python {version} is outside"
+            f"Outside the supported range, 1 problem: Python {version} is older"
         )
-        assert requires in report.verdict
+        assert tested in report.verdict
         assert "%pip" not in report.verdict  # pip cannot change the Python
+    if said == "newer":
+        assert report.verdict.startswith(
+            f"Newer than tested: Python {version} (tested up to {tested.split()[-1]})."
+        )
+
+
+@pytest.mark.parametrize(
+    ("specifier", "said"),
+    [(">=3.11,<3.14", "3.11 to 3.13"), (">=3.11,<3.13,<3.14", "3.11 to 3.12"),
+     (">=3.10,>=3.11,<3.14", "3.11 to 3.13"), (">=3.11", "3.11 or newer"),
+     (">=3.11,!=3.12.1", "!=3.12.1,>=3.11")],
+)
+def test_a_python_range_is_said_by_its_tightest_bounds(specifier, said):
+    assert python_range_text(SpecifierSet(specifier)) == said
 
 
 def test_without_lstm_teach_installed_the_report_says_so():
@@ -568,6 +667,8 @@ def test_without_lstm_teach_installed_the_report_says_so():
         ({"requirements": 5}, TypeError, "requirements"),
         ({"requirements": [42]}, TypeError, "requirements"),
         ({"requirements": ["numpy ==== 2"]}, ValueError, "numpy ==== 2"),
+        ({"pins": "numpy==2.4.6"}, TypeError, "pins"),
+        ({"pins": ["numpy ==== 2"]}, ValueError, "numpy ==== 2"),
         ({"environment": ["linux"]}, TypeError, "environment"),
         ({"python_version": 3.11}, TypeError, "python_version"),
         ({"python_version": "three"}, ValueError, "python_version"),
@@ -581,4 +682,4 @@ def test_bad_arguments_are_refused_with_a_clear_message(kwargs, error, named):
 
 def test_a_lookup_returning_a_non_string_is_refused():
     with pytest.raises(TypeError, match="lookup"):
-        check_versions(lookup=lambda name: 2, requirements=["numpy==2.4.6"])
+        check_versions(lookup=lambda name: 2, requirements=["numpy"], pins=["numpy==2.4.6"])

@@ -14,19 +14,16 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from tools.environment import (
-    CommandError,
-    CommandFailed,
-    Course,
-    Platform,
-    ensure_environment,
-    run,
-    unsupported_reason,
-)
+from tools.atomic import replace_atomically
+from tools.environment import Course, ensure_environment
+from tools.errors import CommandError, CommandFailed
 from tools.handout_files import EDITIONS, HandoutError, check_output_folder, find_chromium
+from tools.platforms import Platform, unsupported_reason
+from tools.processes import run
 
 ROOT = Path(__file__).resolve().parent.parent
 QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
@@ -34,14 +31,19 @@ LINTED = [
     "lstm_teach", "tests", "notebooks", "benchmarks", "tools", "apps", "tasks.py", "conftest.py",
 ]
 EXPLORER_APP = ROOT / "apps" / "explorer.ipynb"
+INTERRUPTED = 130  # the exit code of a program stopped by Ctrl+C (128 + SIGINT)
+#: The projector's pages: `python tasks.py explorer --page summary` serves the second.
+PAGES = {"parameters": EXPLORER_APP, "summary": ROOT / "apps" / "explain.ipynb"}
 
-#: The extras of pyproject.toml each command installs on top of the base pins.
+#: The extras of pyproject.toml each command installs with the base requirements: every
+#: command runs notebooks, so each brings TensorFlow and the course's own Jupyter.
 EXTRAS: dict[str, tuple[str, ...]] = {
-    "lab": (),
-    "explorer": ("explorer",),
-    "handouts": ("handouts",),
-    "execute": ("test",),
-    "test": ("test",),
+    "lab": ("tensorflow", "lab"),
+    "explorer": ("tensorflow", "lab", "explorer"),
+    "handouts": ("tensorflow", "lab", "handouts"),
+    "execute": ("tensorflow", "lab", "test"),
+    "test": ("tensorflow", "lab", "test"),
+    "explain": ("tensorflow",),
 }
 
 
@@ -83,9 +85,10 @@ def _runs_as_root() -> bool:
 def lab_command(
     python: str | Path, course: Course, *, port: int | None, open_browser: bool
 ) -> list[str]:
-    """JupyterLab on 127.0.0.1 with its token login, opening the first notebook."""
+    """JupyterLab on 127.0.0.1 with its token login, opening the first notebook (started
+    through tools.interruptible, so a Ctrl+C during its imports ends it in one line)."""
     command = [
-        str(python), "-m", "jupyterlab",
+        str(python), "-m", "tools.interruptible", "jupyterlab",
         "--ServerApp.ip=127.0.0.1",
         f"--ServerApp.root_dir={course.root}",
         # Kernels talk over an encrypted channel; ipykernel warns about plain TCP otherwise.
@@ -109,10 +112,13 @@ def lab_command(
     return command
 
 
-def explorer_command(python: str | Path, port: int, *, open_browser: bool) -> list[str]:
-    """Voila serving apps/explorer.ipynb on 127.0.0.1 with a generated access token."""
+def explorer_command(
+    python: str | Path, port: int, *, open_browser: bool, app: Path = EXPLORER_APP
+) -> list[str]:
+    """Voila serving apps/explorer.ipynb (or another page of PAGES) on 127.0.0.1 with a
+    generated access token."""
     command = [
-        str(python), "-m", "voila", EXPLORER_APP.relative_to(ROOT).as_posix(),
+        str(python), "-m", "voila", app.relative_to(ROOT).as_posix(),
         "--Voila.ip=127.0.0.1", f"--port={port}", "--token",
         "--theme=light", "--show_tracebacks=True",
         "--KernelManager.transport_encryption=auto",
@@ -143,19 +149,58 @@ def notebook_argument(name: str, course: Course, cwd: Path) -> Path:
         raise CommandError(f"execute: {name} is not a notebook (.ipynb): {accepted}")
     if path not in [notebook.resolve() for notebook in course.course_notebooks()]:
         raise CommandError(f"execute: {name} is not one of the course notebooks: {accepted}")
+    relative = path.relative_to(course.root).as_posix()
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as error:
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
         raise CommandError(
             f"execute: {name} is not a readable notebook ({error}): put it back with "
-            f"`git checkout {path.relative_to(course.root).as_posix()}`"
+            f"`git checkout {relative}`"
         ) from None
-    if not isinstance(saved, dict) or not isinstance(saved.get("cells"), list):
+    problem = notebook_problem(saved)
+    if problem is not None:
         raise CommandError(
-            f"execute: {name} is JSON but not a notebook (no list of cells): put it back with "
-            f"`git checkout {path.relative_to(course.root).as_posix()}`"
+            f"execute: {name} is JSON but not a notebook ({problem}): put it back with "
+            f"`git checkout {relative}`"
         )
     return path
+
+
+CELL_TYPES = {"code", "markdown", "raw"}
+
+
+def notebook_problem(data: object) -> str | None:
+    """What keeps `data` from being an nbformat 4 notebook, or None. Plain checks of the
+    format's structure, run before anything is installed (nbformat is not there yet): a
+    file nbconvert would read as something else is refused instead of rewritten."""
+    if not isinstance(data, dict):
+        return "not a JSON object"
+    if data.get("nbformat") != 4 or not isinstance(data.get("nbformat_minor"), int):
+        return "no nbformat 4 version keys"
+    if not isinstance(data.get("metadata"), dict):
+        return "no metadata"
+    cells = data.get("cells")
+    if not isinstance(cells, list):
+        return "no list of cells"
+    for number, cell in enumerate(cells):
+        if not isinstance(cell, dict) or cell.get("cell_type") not in CELL_TYPES:
+            return f"cell {number} has no known cell_type"
+        source = cell.get("source")
+        if not (isinstance(source, str)
+                or (isinstance(source, list) and all(isinstance(line, str) for line in source))):
+            return f"cell {number} has no source text"
+        if cell["cell_type"] == "code" and not isinstance(cell.get("outputs"), list):
+            return f"cell {number} is code without a list of outputs"
+    return None
+
+
+def cell_sources(data: dict) -> list[tuple[str, str]]:
+    """Each cell's type and source text, whichever way the file splits the source."""
+    return [
+        (cell["cell_type"], "".join(cell["source"]) if isinstance(cell["source"], list)
+         else cell["source"])
+        for cell in data["cells"]
+    ]
 
 
 def output_folder(name: str, cwd: Path) -> Path:
@@ -182,9 +227,10 @@ def do_lab(course: Course, args: argparse.Namespace) -> None:
 
 def do_explorer(course: Course, args: argparse.Namespace) -> None:
     python = ensure_environment(course, EXTRAS["explorer"], here=args.here)
-    app = course.root / EXPLORER_APP.relative_to(ROOT)
+    page = PAGES[getattr(args, "page", "parameters")]
+    app = course.root / page.relative_to(ROOT)
     trust(python, course, [app])
-    command = explorer_command(python, args.port, open_browser=not args.no_browser)
+    command = explorer_command(python, args.port, open_browser=not args.no_browser, app=page)
     run(command, cwd=course.root, env=quiet_env())
 
 
@@ -205,8 +251,11 @@ def do_test(course: Course, args: argparse.Namespace) -> None:
 def do_execute(course: Course, args: argparse.Namespace) -> None:
     """Save notebooks (all, or those named) with the outputs of one run in a fresh kernel.
 
-    Widget state is not stored: without a kernel every viewer then falls back to the
-    static picture each explorer carries, instead of a widget that cannot load.
+    nbconvert writes the run into a temporary folder; the result replaces the notebook
+    (atomically) only if it is a notebook with exactly the cells it had, so no reading of
+    the file as another format can empty its cells. Widget state is not stored: without a
+    kernel every viewer then falls back to the static picture each explorer carries,
+    instead of a widget that cannot load.
     """
     cwd = Path.cwd()
     names = args.notebooks or [str(path) for path in course.course_notebooks()]
@@ -214,23 +263,47 @@ def do_execute(course: Course, args: argparse.Namespace) -> None:
     python = ensure_environment(course, EXTRAS["execute"], here=args.here)
     env = quiet_env(PYTHONHASHSEED="0")
     for notebook in notebooks:
-        saved = json.loads(notebook.read_text(encoding="utf-8"))
-        if saved.get("metadata", {}).pop("widgets", None) is not None:
-            notebook.write_text(json.dumps(saved, indent=1, ensure_ascii=False), encoding="utf-8")
         relative = notebook.relative_to(course.root).as_posix()
-        run(
-            [
-                python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
-                "--inplace", "--ExecutePreprocessor.kernel_name=python3",
-                "--ExecutePreprocessor.store_widget_state=False",
-                "--ExecutePreprocessor.record_timing=False",
-                "--KernelManager.transport_encryption=auto",
-                relative,
-            ],
-            cwd=course.root, env=env,
-            failure=f"execute: {relative} stopped at an error (nbconvert's message is above); "
-            "the notebook was not saved",
+        with tempfile.TemporaryDirectory(prefix="lstm-teach-execute-") as scratch:
+            run(
+                [
+                    python, "-m", "jupyter", "nbconvert", "--to", "notebook", "--execute",
+                    "--ExecutePreprocessor.kernel_name=python3",
+                    "--ExecutePreprocessor.store_widget_state=False",
+                    "--ExecutePreprocessor.record_timing=False",
+                    "--KernelManager.transport_encryption=auto",
+                    f"--output-dir={scratch}", f"--output={notebook.stem}",
+                    relative,
+                ],
+                cwd=course.root, env=env,
+                failure=f"execute: {relative} stopped at an error (nbconvert's message is "
+                "above); the notebook was not saved",
+            )
+            save_executed(notebook, Path(scratch) / notebook.name, relative)
+
+
+def save_executed(notebook: Path, executed: Path, relative: str) -> None:
+    """Replace `notebook` by nbconvert's run of it, once that is shown to be the same
+    notebook: valid, with the same cells and sources, only outputs changed."""
+    before = json.loads(notebook.read_text(encoding="utf-8"))
+    try:
+        after = json.loads(executed.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError) as error:
+        raise CommandError(
+            f"execute: nbconvert left no readable notebook for {relative} ({error}); "
+            "the notebook was not saved"
+        ) from None
+    problem = notebook_problem(after)
+    if problem is None and cell_sources(after) != cell_sources(before):
+        problem = "its cells or their sources differ from the notebook's"
+    if problem is not None:
+        raise CommandError(
+            f"execute: nbconvert's run of {relative} is not the same notebook ({problem}); "
+            "the notebook was not saved"
         )
+    after["metadata"].pop("widgets", None)
+    text = json.dumps(after, indent=1, sort_keys=True, ensure_ascii=False)
+    replace_atomically(notebook, text + "\n")
 
 
 def do_handouts(course: Course, args: argparse.Namespace) -> None:
@@ -245,12 +318,23 @@ def do_handouts(course: Course, args: argparse.Namespace) -> None:
         env=quiet_env())
 
 
+def do_explain(course: Course, args: argparse.Namespace) -> None:
+    path = (Path.cwd() / Path(args.file).expanduser()).resolve()
+    if not path.is_file():
+        raise CommandError(f"explain: {args.file} is not a file: give a saved .keras model or "
+                           "a text file holding a printed model.summary()")
+    python = ensure_environment(course, EXTRAS["explain"], here=args.here)
+    run([python, "-m", "lstm_teach.explain", str(path)], cwd=course.root, env=quiet_env(),
+        failure="")
+
+
 COMMANDS = {
     "lab": do_lab,
     "test": do_test,
     "execute": do_execute,
     "handouts": do_handouts,
     "explorer": do_explorer,
+    "explain": do_explain,
 }
 
 
@@ -355,6 +439,16 @@ def build_parser() -> tuple[Parser, dict[str, Parser]]:
         "Stop it with Ctrl+C.",
     )
     add_server_options(explorer, 8866, "8866")
+    explorer.add_argument("--page", choices=sorted(PAGES), default="parameters",
+                          help="parameters: the parameter explorer (default); summary: paste a "
+                          "model.summary() and see every row explained")
+
+    explain = add(
+        "explain", "explain a model's parameter counts layer by layer",
+        "Explain every layer's parameter count of a saved .keras model, or check a text file "
+        "holding a printed model.summary() (Keras 1, 2 or 3) or PyTorch's print(model).",
+    )
+    explain.add_argument("file", metavar="FILE", help="a .keras file or a text file")
     return parser, subparsers
 
 
@@ -394,6 +488,8 @@ def main(argv: Sequence[str] | None = None, course: Course | None = None) -> Non
     except CommandFailed as failed:
         if failed.message:
             print(f"tasks.py: {failed.message}", file=sys.stderr)
+        elif failed.code == INTERRUPTED:
+            print("tasks.py: stopped by Ctrl+C", file=sys.stderr)
         raise SystemExit(failed.code) from None
     except KeyboardInterrupt:
         print("tasks.py: stopped by Ctrl+C", file=sys.stderr)

@@ -3,24 +3,28 @@
     .venv/bin/python -m tools.supported_range [--venv build/oldest-venv]
 
 CI (.ci/run) runs this after the test command, whose nbval run covers the other end, the
-pins. It takes three steps, each timed:
+pins. It takes four steps, each timed:
 
 1. **Environment**: a virtual environment with the oldest TensorFlow, Keras and NumPy of
-   `lstm_teach.versions.SUPPORTED` and the other packages the lessons import at their
-   pins, plus a kernel, but no lstm_teach and no JupyterLab: what a hosted notebook
-   service offers.
+   the supported range (tools.hosted.ranges) and the other packages the lessons import at
+   their pins (lstm_teach/pins.txt), plus a kernel, but no lstm_teach and no JupyterLab:
+   what a hosted notebook service offers.
    Its TensorFlow must declare the oldest supported Keras and NumPy as the oldest it
    accepts, so the oldest end is a combination TensorFlow itself stands behind.
 2. **First cell**: the notebooks' first cell, pointed at this checkout instead of the
    repository's address, runs in a fresh kernel there. It must install lstm_teach, leave
    TensorFlow, Keras and NumPy as they were, and say "Within the supported range".
-3. **Notebooks**: every notebook runs top to bottom in a fresh kernel. No cell may raise
+3. **Installing beside others**: installing the course as a hub user does (with its
+   dependencies and TensorFlow extra) adds lstm-teach and changes no other version.
+4. **Notebooks**: every notebook runs top to bottom in a fresh kernel. No cell may raise
    unless it is tagged `raises-exception`, and every tagged cell must still raise; the
    notebooks' asserts carry the lessons, so every asserted number must hold. Each first
    cell must say "Within the supported range" again. Saved outputs are not compared
    (the last digits may differ here; nbval compares them at the pins).
 
-It ends with a line 'N passed, N failed' and exits with 1 if anything failed.
+It ends with a line 'N passed, N failed' and exits with 1 if anything failed. --venv names
+a new or empty folder, or one this tool made (it holds the tool's marker file); the tool
+refuses any other in one line and never deletes what it did not make.
 """
 
 from __future__ import annotations
@@ -34,7 +38,6 @@ import sys
 import tempfile
 import textwrap
 import time
-import tomllib
 import venv
 from collections.abc import Iterable
 from pathlib import Path
@@ -44,8 +47,10 @@ from nbclient import NotebookClient
 from packaging.markers import default_environment
 from packaging.requirements import Requirement
 
-from lstm_teach.versions import LOCAL_ONLY, SUPPORTED, TENSORFLOW_NAMES, oldest_supported
-from tools.hosted import notebook_paths, setup_cell_source
+from lstm_teach.versions import TENSORFLOW_NAMES, oldest_supported
+from tools.atomic import replace_atomically
+from tools.hosted import notebook_paths, ranges, setup_cell_source
+from tools.pyproject import package_name, read_pins, read_pyproject, requirement_groups
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_VENV = ROOT / "build" / "oldest-venv"
@@ -53,13 +58,27 @@ KERNEL_NAME = "lstm-teach-oldest"
 EXPECTED_STANDING = "Within the supported range"
 QUIET_TENSORFLOW = {"TF_CPP_MIN_LOG_LEVEL": "3", "TF_ENABLE_ONEDNN_OPTS": "0"}
 CELL_TIMEOUT = 600  # seconds; the slowest cell takes a few
+#: The file this tool writes first into a folder it makes for the second environment; it
+#: empties or rebuilds only a folder that holds it.
+MARKER = "lstm-teach-oldest-venv.json"
+OLD_MARKER = "lstm-teach-requirements.json"
+MADE_BY = "python -m tools.supported_range"
+
+
+def local_only() -> set[str]:
+    """The packages of the `lab` extra: JupyterLab and its helpers, not the lessons'."""
+    return {package_name(line) for line in requirement_groups(read_pyproject(ROOT))["lab"]}
 
 
 def runtime_requirements() -> list[Requirement]:
-    """pyproject.toml's runtime pins that apply on this platform."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    environment = default_environment()
-    requirements = [Requirement(line) for line in project["dependencies"]]
+    """The pins (lstm_teach/pins.txt) of the packages the lessons and the course's own
+    Jupyter need (the base requirements and the tensorflow and lab extras) that apply on
+    this platform."""
+    groups = requirement_groups(read_pyproject(ROOT))
+    wanted = {package_name(line) for group in ("", "tensorflow", "lab") for line in groups[group]}
+    environment = {**default_environment(), "extra": ""}
+    requirements = [Requirement(line) for line in read_pins(ROOT)
+                    if package_name(line) in wanted]
     return [req for req in requirements if req.marker is None or req.marker.evaluate(environment)]
 
 
@@ -67,14 +86,16 @@ def oldest_requirements(requirements: Iterable[Requirement]) -> list[str]:
     """What the second environment installs: each package with a supported range at its
     oldest version, the other packages the lessons import at their pins, and ipykernel to
     run them; JupyterLab and the rest of the course's own Jupyter stay out."""
-    oldest = oldest_supported()
+    supported = ranges()
+    oldest = oldest_supported(supported)
+    local = local_only()
     wanted = []
     for requirement in requirements:
         name = requirement.name
         ranged = "tensorflow" if name in TENSORFLOW_NAMES else name
-        if ranged in SUPPORTED:
+        if ranged in supported:
             wanted.append(f"{name}=={oldest[ranged]}")
-        elif name not in LOCAL_ONLY or name == "ipykernel":
+        elif name not in local or name == "ipykernel":
             wanted.append(str(requirement.name) + str(requirement.specifier))
     return wanted
 
@@ -82,7 +103,7 @@ def oldest_requirements(requirements: Iterable[Requirement]) -> list[str]:
 def floor_failures(tensorflow_requires: Iterable[str]) -> list[str]:
     """A failure for each of Keras and NumPy whose oldest supported version is not the
     oldest the oldest TensorFlow accepts (the lower bound of its Requires-Dist)."""
-    oldest = oldest_supported()
+    oldest = oldest_supported(ranges())
     failures = []
     for name in ("keras", "numpy"):
         floors = [
@@ -152,17 +173,89 @@ def venv_python(location: Path) -> Path:
     return location / scripts / f"python{suffix}"
 
 
+class ToolError(Exception):
+    """A reason to stop that main() prints as one line, with exit code 1."""
+
+
+def refuse_dangerous(location: Path) -> None:
+    """Refuse a folder no tool should ever empty: the file system's root, the home folder
+    or one above it, and this checkout or one above it."""
+    resolved = location.expanduser().resolve()
+    home = Path.home().resolve()
+    never = {Path(resolved.anchor), home, ROOT, *home.parents, *ROOT.parents}
+    if resolved in never:
+        raise ToolError(
+            f"--venv {location} is {resolved}, which holds more than an environment: name a "
+            f"new folder for it, e.g. --venv {DEFAULT_VENV.relative_to(ROOT).as_posix()}"
+        )
+
+
+def read_marker(location: Path) -> dict | None:
+    """This tool's marker in `location` ({"requirements": [...] or None}), or None where
+    the folder has none: then the tool did not make it. The plain list of requirements is
+    the marker earlier versions of this tool wrote."""
+    for name in (MARKER, OLD_MARKER):
+        try:
+            data = json.loads((location / name).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, ValueError, RecursionError):
+            continue
+        if isinstance(data, list):
+            return {"made-by": MADE_BY, "requirements": data}
+        if isinstance(data, dict) and data.get("made-by") == MADE_BY:
+            return data
+    return None
+
+
+def write_marker(location: Path, requirements: list[str] | None) -> None:
+    """Record, whole or not at all, that this tool made `location` and what it holds."""
+    replace_atomically(location / MARKER,
+                       json.dumps({"made-by": MADE_BY, "requirements": requirements}))
+
+
+def claim(location: Path) -> dict:
+    """The marker of a folder this tool may fill and empty: one it made before, or a new
+    or empty one, which it marks before putting anything in. Any other folder, a file or
+    a link is refused in one line: the tool never deletes what it did not make."""
+    refuse_dangerous(location)
+    if location.is_symlink():
+        raise ToolError(f"--venv {location} is a link: name a real folder")
+    if location.exists() and not location.is_dir():
+        raise ToolError(f"--venv {location} is a file: name a new or empty folder")
+    if location.is_dir():
+        marker = read_marker(location)
+        if marker is not None:
+            return marker
+        if any(location.iterdir()):
+            raise ToolError(
+                f"--venv {location} holds files this tool did not make (it has no {MARKER}): "
+                "name a new or empty folder; this tool deletes only what it made"
+            )
+    location.mkdir(parents=True, exist_ok=True)
+    write_marker(location, None)
+    return {"made-by": MADE_BY, "requirements": None}
+
+
 def build_environment(location: Path, requirements: list[str]) -> Path:
     """Create (or reuse, if it holds exactly these requirements) the second environment,
     without lstm_teach, and register its kernel. Returns its Python."""
     python = venv_python(location)
-    stamp = location / "lstm-teach-requirements.json"
-    if not (stamp.exists() and json.loads(stamp.read_text()) == requirements):
-        if location.exists():
-            shutil.rmtree(location)
-        venv.EnvBuilder(with_pip=True).create(location)
+    marker = claim(location)
+    if marker["requirements"] != requirements or not python.exists():
+        for entry in location.iterdir():  # a folder with our marker holds only what we made
+            if entry.name != MARKER:
+                if entry.is_dir() and not entry.is_symlink():
+                    shutil.rmtree(entry)
+                else:
+                    entry.unlink()
+        write_marker(location, None)
+        try:
+            venv.EnvBuilder(with_pip=True).create(location)
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise ToolError(
+                f"could not create a virtual environment in {location} ({error})"
+            ) from None
         pip(python, "install", *requirements)
-        stamp.write_text(json.dumps(requirements))
+        write_marker(location, requirements)
     pip(python, "uninstall", "--yes", "lstm-teach")  # a hosted service has none
     kernel = location / "share" / "jupyter" / "kernels" / KERNEL_NAME
     kernel.mkdir(parents=True, exist_ok=True)
@@ -175,10 +268,16 @@ def build_environment(location: Path, requirements: list[str]) -> Path:
 
 
 def pip(python: Path, *arguments: str) -> None:
-    subprocess.run(
+    """Run pip in the second environment; a failure is one line (pip's message is above)."""
+    done = subprocess.run(
         [str(python), "-m", "pip", "--disable-pip-version-check", "--quiet", *arguments],
-        check=True, env=clean_environment(), cwd=python.parent,
+        env=clean_environment(), cwd=python.parent,
     )
+    if done.returncode != 0:
+        raise ToolError(
+            f"pip {arguments[0]} failed in {python.parent.parent} (exit {done.returncode}; its "
+            "message is above): check the internet connection and run again"
+        )
 
 
 def installed_versions(python: Path) -> dict[str, str | None]:
@@ -201,8 +300,12 @@ def run_in(python: Path, *arguments: str) -> subprocess.CompletedProcess[str]:
     `python -c` puts the current folder first on sys.path, and the checkout's
     lstm_teach.egg-info (left by the test command's editable install) would make
     lstm-teach look installed there."""
-    return subprocess.run([str(python), *arguments], capture_output=True, text=True,
-                          check=True, env=clean_environment(), cwd=python.parent)
+    done = subprocess.run([str(python), *arguments], capture_output=True, text=True,
+                          env=clean_environment(), cwd=python.parent)
+    if done.returncode != 0:
+        said = (done.stderr.strip().splitlines() or ["no message"])[-1]
+        raise ToolError(f"{python} failed ({said}): delete that environment's folder and run again")
+    return done
 
 
 def clean_environment() -> dict[str, str]:
@@ -253,17 +356,63 @@ def check_first_cell(python: Path) -> list[str]:
     return failures
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def installed_everything(python: Path) -> dict[str, str]:
+    """Every distribution installed in the second environment, name → version."""
+    code = (
+        "import json, importlib.metadata as m\n"
+        "print(json.dumps({d.metadata['Name'].lower(): d.version for d in m.distributions()}))"
+    )
+    return json.loads(run_in(python, "-c", code).stdout)
+
+
+def check_hub_install(python: Path) -> list[str]:
+    """Install the course as a hub user does (README: `pip install -e .`, here from a copy,
+    with its TensorFlow extra and every dependency) into an environment that holds the
+    oldest supported versions: it must add lstm-teach and change nothing else."""
+    before = installed_everything(python)
+    with tempfile.TemporaryDirectory() as scratch:
+        source = source_copy(Path(scratch))
+        pip(python, "install", f"{source}[tensorflow]")
+    after = installed_everything(python)
+    failures = [
+        f"installing the course changed {name} from {before.get(name)} to {after.get(name)}"
+        for name in sorted(set(before) | set(after))
+        if name != "lstm-teach" and before.get(name) != after.get(name)
+    ]
+    if "lstm-teach" not in after:
+        failures.append("pip did not install lstm-teach")
+    return failures
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run every step; a reason to stop is one line on stderr and exit code 1."""
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.supported_range", description=__doc__.splitlines()[0],
+        allow_abbrev=False,
+    )
     parser.add_argument("--venv", type=Path, default=DEFAULT_VENV,
-                        help=f"where to build the second environment (default: {DEFAULT_VENV})")
-    args = parser.parse_args()
-    os.environ["JUPYTER_PATH"] = str(args.venv.resolve() / "share" / "jupyter")
+                        help="where to build the second environment: a new or empty folder, "
+                        f"or one this tool made (default: {DEFAULT_VENV})")
+    args = parser.parse_args(argv)
+    try:
+        run_steps(args.venv.expanduser())
+    except ToolError as error:
+        print(f"supported_range: {error}", file=sys.stderr)
+        raise SystemExit(1) from None
+    except KeyboardInterrupt:
+        print("supported_range: stopped by Ctrl+C", file=sys.stderr)
+        raise SystemExit(130) from None
+
+
+def run_steps(location: Path) -> None:
+    """Build the second environment, check the first cell, an install as a hub user makes
+    it, and every notebook; report, and exit 1 if anything failed."""
+    os.environ["JUPYTER_PATH"] = str(location.resolve() / "share" / "jupyter")
 
     requirements = oldest_requirements(runtime_requirements())
     print("Second environment:", " ".join(requirements), flush=True)
     started = time.perf_counter()
-    python = build_environment(args.venv, requirements)
+    python = build_environment(location, requirements)
     print(f"environment ready in {time.perf_counter() - started:.0f} s", flush=True)
 
     results: dict[str, list[str]] = {}
@@ -275,6 +424,9 @@ def main() -> None:
     clock = time.perf_counter()
     results["first cell on a fresh service"] = check_first_cell(python)
     print(f"first cell checked in {time.perf_counter() - clock:.0f} s", flush=True)
+    clock = time.perf_counter()
+    results["installing the course changes no installed version"] = check_hub_install(python)
+    print(f"install checked in {time.perf_counter() - clock:.0f} s", flush=True)
     for path in notebook_paths():
         clock = time.perf_counter()
         notebook = run_notebook(nbformat.read(path, as_version=4), path.parent)

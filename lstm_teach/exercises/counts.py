@@ -125,7 +125,7 @@ def _count_slips(
 
     right = count(kernel, recurrent, *bias)
     slips: list[_CountSlip] = []
-    if timesteps is not None:
+    if timesteps is not None and timesteps > 1:  # times 1 changes nothing: no slip to see
         slips.append(_CountSlip(
             "times_timesteps",
             count(kernel, recurrent, *bias, extra=(_term("timesteps", timesteps),)),
@@ -249,6 +249,54 @@ def _count_slips(
     return right, slips
 
 
+def _input_slips(
+    layer: LayerSpec, right: _Formula,
+    timesteps: int | None, batch: int | None, stateful: bool, bidirectional: bool,
+) -> list[_CountSlip]:
+    """Slips about the input rather than the cell, for diagnose_count's questions: the
+    batch size or the states counted in, or the input's two axes read the wrong way
+    round (notebook 12's challenges). Each keeps the right formula's factors."""
+    u, f = layer.units, layer.features
+
+    def count(*terms: Term, extra: tuple[Term, ...] = ()) -> _Formula:
+        return _Formula((*extra, *right.factors), terms)
+
+    kernel, recurrent = _term("features·units", f, u), _term("units·units", u, u)
+    bias = _bias_terms("units", u, layer.bias_vectors)
+    slips = []
+    if batch is not None and batch > 1:
+        slips.append(_CountSlip(
+            "times_batch",
+            count(kernel, recurrent, *bias, extra=(_term("batch", batch),)),
+            "multiplied by the batch size",
+            "Every sample of a batch runs through the same weights on its own, so the "
+            "batch size never enters the count, stateful or not.",
+        ))
+    if stateful and batch is not None:
+        states = (2 if layer.cell == "lstm" else 1) * (2 if bidirectional else 1)
+        held = "h and C" if layer.cell == "lstm" else "h"
+        slips.append(_CountSlip(
+            "counted_states",
+            _Formula(right.factors, right.terms,
+                     (_term(f"{states}·batch·units", states, batch, u),)),
+            "counted the states as parameters",
+            f"A stateful layer keeps {held} in variables of shape (batch, units), but they "
+            "are no weights: Keras lists them in neither layer.weights nor "
+            "non_trainable_weights, and count_params leaves them out.",
+        ))
+    if timesteps is not None and timesteps != f:
+        slips.append(_CountSlip(
+            "features_as_timesteps",
+            count(_term("timesteps·units", timesteps, u), recurrent, *bias),
+            f"read the input's two axes the other way round, taking its timesteps "
+            f"({timesteps}) for the features",
+            f"The input is (timesteps, features) = ({timesteps}, {f}): its last number is "
+            "the features, each with its own kernel row, and the timesteps never enter the "
+            "count.",
+        ))
+    return slips
+
+
 def whole_number(name: str, value: object, example: str, *, minimum: int = 0) -> int:
     """Return value if it is a whole number >= minimum, else explain what to type.
 
@@ -293,8 +341,10 @@ def _too(answer: object, expected: int) -> str:
 
 def _count_question(
     layer: LayerSpec, timesteps: int | None, bidirectional: bool,
+    batch: int | None = None, stateful: bool = False,
 ) -> Question:
     right, slips = _count_slips(layer, timesteps, bidirectional)
+    slips += _input_slips(layer, right, timesteps, batch, stateful, bidirectional)
     paths = layer.kind.paths
     bias_hint = (
         "no bias (use_bias=False)" if not layer.use_bias
@@ -328,15 +378,20 @@ def diagnose_count(
     use_bias: bool = True,
     timesteps: int | None = None,
     bidirectional: bool = False,
+    batch: int | None = None,
+    stateful: bool = False,
 ) -> Feedback:
     """Check a parameter count for one Keras recurrent layer and name the slip behind it.
 
     cell is "lstm", "gru" (Keras' default reset_after=True) or "simple_rnn";
     bidirectional=True asks about Bidirectional(layer). Give timesteps when the
-    question mentions them, so an answer multiplied by timesteps is recognised.
-    Recognised slips (Feedback.mistake): times_timesteps, one_direction,
-    one_wide_layer, per_feature, no_bias, counted_bias, one_path_bias, two_biases,
-    one_gru_bias, one_path, wrong_paths, swapped, no_recurrent.
+    question mentions them, so an answer multiplied by timesteps, or one that reads the
+    input's axes the other way round, is recognised; give batch (and stateful=True) when
+    the question fixes a batch size, so the batch or the states counted in are too.
+    Recognised slips (Feedback.mistake): times_timesteps, times_batch, counted_states,
+    features_as_timesteps, one_direction, one_wide_layer, per_feature, no_bias,
+    counted_bias, one_path_bias, two_biases, one_gru_bias, one_path, wrong_paths,
+    swapped, no_recurrent.
 
     >>> diagnose_count(112, units=4, features=3).mistake
     'no_bias'
@@ -355,6 +410,10 @@ def diagnose_count(
         The sequence length the question mentions, if any.
     bidirectional : bool
         Whether the question is about Bidirectional(layer).
+    batch : int or None
+        The fixed batch size the question gives (keras.Input(batch_shape=...)), if any.
+    stateful : bool
+        Whether the layer is stateful; needs `batch`, the number of state rows.
 
     Returns
     -------
@@ -367,13 +426,22 @@ def diagnose_count(
         If the answer or a size is not a whole number (a string, a float), or a flag not
         True or False.
     ValueError
-        If a size is below 1, the answer negative, or the cell unknown.
+        If a size is below 1, the answer negative, the cell unknown, or stateful=True comes
+        without a batch.
     """
     layer = LayerSpec(units, features, cell=cell, use_bias=use_bias)
     bidirectional = _checks.flag("bidirectional", bidirectional)
     if timesteps is not None:
         timesteps = _checks.positive_int("timesteps", timesteps)
-    question = _count_question(layer, timesteps, bidirectional)
+    if batch is not None:
+        batch = _checks.positive_int("batch", batch)
+    stateful = _checks.flag("stateful", stateful)
+    if stateful and batch is None:
+        raise ValueError(
+            "stateful=True needs batch, the batch size the layer's states are built for, "
+            "e.g. batch=4"
+        )
+    question = _count_question(layer, timesteps, bidirectional, batch, stateful)
     if answer is not None:
         answer = whole_number("answer", answer, "12")
     return judge(answer, question)

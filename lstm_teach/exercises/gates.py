@@ -116,8 +116,8 @@ def _gate_question(
         slips.append(Slip(
             "hard_sigmoid", (_hard_sigmoid(z),), "used hard_sigmoid, Keras 2's default",
             f"hard_sigmoid({_z_text(z)}) = clip(0.2·z + 0.5, 0, 1) = {_z_text(_hard_sigmoid(z))}. "
-            "Keras 2.0 to 2.2 set recurrent_activation='hard_sigmoid' by default; Keras 2.3 "
-            "and Keras 3 use the sigmoid, 1 / (1 + e^−z).",
+            "Keras 2.0.0 to 2.2.5 set recurrent_activation='hard_sigmoid' by default; "
+            "2.3.0 and Keras 3 use the sigmoid, 1 / (1 + e^−z).",
         ))
     slips.append(Slip(
         "no_recurrent", (value(from_x + from_b),), "left out h_{t−1}·recurrent_kernel",

@@ -3,172 +3,190 @@
 A summary question takes the text `lt.summary_text(model)` prints and the name of one
 recurrent layer in it. `hide_count` masks that layer's count (and the totals, which would
 give it away), so the learner works it out from the output shapes: units from the
-layer's own row, features from the row below it. The checker reads the same text, so
-it needs no TensorFlow.
+layer's own row, features from the row it reads. The summary is read and checked by
+`lt.explain`'s parser and reasoner (one way to read a summary in the package), so it needs
+no TensorFlow, works out features in constant time at any size, and when two settings of
+the layer give the printed count (a first layer with or without a bias: 4u(f+u+1) =
+4u(f'+u) with f' = f+1) it says the count is ambiguous and names both.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
 from types import MappingProxyType
 
-from lstm_teach.counting import CELL_KINDS, LayerSpec
-from lstm_teach.exercises._verdict import Feedback, Question, Slip, judge
+from lstm_teach.counting import LayerSpec
+from lstm_teach.exercises._verdict import Feedback, Question, Slip, and_join, judge
 from lstm_teach.exercises.counts import _count_slips, whole_number
+from lstm_teach.explain.from_text import Reading, check_rows, recurrent_readings
+from lstm_teach.explain.result import shape_text
+from lstm_teach.explain.summary_text import PrintedRow, PrintedSummary, SummaryError, parse_summary
 
-_ROW = re.compile(r"^│\s*(?P<name>\S+) \((?P<kind>\w+)\)\s*│\s*(?P<shape>[^│]*?)\s*│"
-                  r"\s*(?P<count>[\d,]+|\?)\s*│$")
-_TOTAL = re.compile(r"^(?P<label> (?:Total|Trainable) params: )(?P<rest>.*)$")
-#: Keras class names of the recurrent layers the course counts, mapped to cell names.
-_CELLS = {kind.title: name for name, kind in CELL_KINDS.items()}
-
-
-@dataclass(frozen=True)
-class _Row:
-    name: str
-    kind: str
-    shape: tuple[int | None, ...]
-    count: int | None
+_RECURRENT = ("LSTM", "GRU", "SimpleRNN")
+_TOTAL_LABELS = (" Total params: ", " Trainable params: ")
+_EXPECTED = "summary must be the text lt.summary_text(model) returns"
 
 
-def _shape(text: str) -> tuple[int | None, ...]:
-    sizes = [size.strip() for size in text.strip("()").split(",") if size.strip()]
-    return tuple(None if size == "None" else int(size) for size in sizes)
-
-
-def _rows(summary: str) -> list[_Row]:
-    rows = []
-    for line in summary.splitlines():
-        found = _ROW.match(line.strip())
-        if found:
-            count = found["count"]
-            rows.append(_Row(found["name"], found["kind"], _shape(found["shape"]),
-                             None if count == "?" else int(count.replace(",", ""))))
-    return rows
-
-
-def _summary(summary: object) -> list[_Row]:
+def _summary(summary: object) -> PrintedSummary:
     if not isinstance(summary, str):
-        raise TypeError(
-            "summary must be the text lt.summary_text(model) returns; "
-            f"got {type(summary).__name__}"
-        )
-    rows = _rows(summary)
-    if not rows:
-        raise ValueError(
-            "summary must be the text lt.summary_text(model) returns, with one row per "
-            "layer; no layer rows were found in it"
-        )
-    return rows
+        raise TypeError(f"{_EXPECTED}; got {type(summary).__name__}")
+    try:
+        parsed = parse_summary(summary)
+    except SummaryError as error:
+        raise ValueError(f"{_EXPECTED}, with one row per layer: {error}") from None
+    if not parsed.rows:
+        raise ValueError(f"{_EXPECTED}, with one row per layer; no layer rows were found in it")
+    return parsed
 
 
-def _row(rows: list[_Row], layer: object) -> int:
-    names = [row.name for row in rows]
-    if not isinstance(layer, str) or layer not in names:
-        listed = ", ".join(f"{row.name!r} ({row.kind})" for row in rows)
-        raise ValueError(f"layer must be the name of a row of the summary: {listed}; got {layer!r}")
-    return names.index(layer)
+def _row(rows: tuple[PrintedRow, ...], layer: object) -> int:
+    found = [index for index, row in enumerate(rows)
+             if isinstance(layer, str) and row.is_named(layer)]
+    exact = [index for index in found if rows[index].name == layer]
+    if exact:
+        return exact[0]
+    if len(found) == 1:
+        return found[0]
+    listed = ", ".join(f"{row.name!r} ({row.kind})" for row in rows)
+    if len(found) > 1:
+        raise ValueError(f"layer {layer!r} fits several rows whose names Keras cut short: "
+                         f"{listed}; print the summary wider (line_length=120)")
+    raise ValueError(f"layer must be the name of a row of the summary: {listed}; got {layer!r}")
 
 
 def hide_count(summary: str, layer: str) -> str:
     """The summary with `layer`'s parameter count and the totals replaced by "?".
 
     Print this for the learner and give the checker the full summary.
+
+    Parameters
+    ----------
+    summary : str
+        The text `lt.summary_text(model)` returns.
+    layer : str
+        A row's layer name (a name Keras cut with "…" is found by its full name).
+
+    Returns
+    -------
+    str
+        The same text with the count and the totals masked.
+
+    Raises
+    ------
+    TypeError, ValueError
+        summary is no summary text, or layer names no row of it.
     """
-    rows = _summary(summary)
-    _row(rows, layer)
-    lines = []
-    for line in summary.splitlines():
-        found = _ROW.match(line.strip())
-        if found and found["name"] == layer:
-            start, end = found.span("count")
-            offset = line.index(line.strip())
-            width = end - start
-            line = line[:offset + start] + "?".rjust(width) + line[offset + end:]
-        total = _TOTAL.match(line)
-        if total:
-            line = total["label"] + "?"
-        lines.append(line)
+    parsed = _summary(summary)
+    row = parsed.rows[_row(parsed.rows, layer)]
+    lines = summary.split("\n")
+    if row.count_at is not None:
+        number, start, end = row.count_at
+        line = lines[number]
+        lines[number] = line[:start] + "?".rjust(end - start) + line[end:]
+    for number, line in enumerate(lines):
+        for label in _TOTAL_LABELS:
+            if line.startswith(label) or line.startswith(label.lstrip()):
+                lines[number] = line[:line.index(label.strip()) + len(label.strip())] + " ?"
     return "\n".join(lines)
 
 
-def _layer_spec(row: _Row, features: int) -> LayerSpec | None:
-    """The layer a row describes, if some setting of use_bias (and reset_after) fits its count."""
-    cell = _CELLS[row.kind]
-    for use_bias in (True, False):
-        for reset_after in ((True, False) if cell == "gru" else (True,)):
-            spec = LayerSpec(row.shape[-1], features, cell, use_bias, "keras", reset_after)  # type: ignore[arg-type]
-            if spec.count == row.count:
-                return spec
-    return None
+def _reading_text(reading: Reading) -> str:
+    spec = reading.spec
+    assert spec is not None
+    bias = "" if spec.use_bias else " without a bias"
+    if spec.cell == "gru" and not spec.reset_after:
+        bias = " with reset_after=False"
+    return f"{spec.kind.title}({spec.units}){bias} reading {spec.features} features"
 
 
-def _features_from_count(row: _Row) -> int | None:
-    """A first layer's features, worked back from its count (the input is not a row)."""
-    units = row.shape[-1]
-    for features in range(1, (row.count or 0) + 1):
-        spec = _layer_spec(row, features)
-        if spec is not None:
-            return features
-        if LayerSpec(units, features, _CELLS[row.kind], False).count > (row.count or 0):  # type: ignore[arg-type]
-            return None
-    return None
-
-
-def _summary_question(rows: list[_Row], index: int) -> Question:
+def _summary_question(parsed: PrintedSummary, index: int) -> Question:
+    rows = parsed.rows
     row = rows[index]
-    if row.kind not in _CELLS or row.count is None or len(row.shape) not in (2, 3):
+    shape = row.shape[0] if isinstance(row.shape, list) and row.shape else row.shape
+    if row.kind not in _RECURRENT or row.count is None or not isinstance(shape, tuple) \
+            or len(shape) not in (2, 3):
         raise ValueError(
             f"layer must name an LSTM, GRU or SimpleRNN row with its count shown; "
             f"{row.name!r} is a {row.kind} row"
             + (" whose count is hidden: give the full summary, not hide_count's"
                if row.count is None else "")
         )
-    below = rows[index - 1] if index > 0 else None
-    features = below.shape[-1] if below is not None else _features_from_count(row)
-    spec = _layer_spec(row, features) if features else None  # type: ignore[arg-type]
-    if spec is None:
+    checked = {id(item.printed): item for item in check_rows(parsed)}
+    mine = checked[id(row)]
+    below = mine.source
+    readings = recurrent_readings(row, mine.reads)
+    if not readings:
         raise ValueError(
             f"summary: the row {row.name!r} has {row.count} parameters, which no "
-            f"{row.kind}({row.shape[-1]}) reading the row below it has"
+            f"{row.kind}({shape[-1]}) reading the row below it has: {mine.row.formula}"
         )
-    first = next(other for other in rows if other.kind in _CELLS)
-    input_features = (
-        rows[0].shape[-1] if rows[0].kind == "InputLayer" else _features_from_count(first)
-    )
-    timesteps = below.shape[1] if below is not None and len(below.shape) == 3 else None
-    right, count_slips = _count_slips(spec, timesteps)
+    specs = [reading.spec for reading in readings if reading.spec is not None]
+    spec = specs[0]
+    first = next(other for other in rows if other.kind in _RECURRENT)
+    if rows[0].kind == "InputLayer" and isinstance(rows[0].shape, tuple):
+        inputs = [rows[0].shape[-1]]
+    else:  # not printed: the width the first layer reads with Keras' defaults (a bias)
+        inputs = [reading.size for reading in
+                  recurrent_readings(first, checked[id(first)].reads)][:1]
+    below_shape = below.shape if below is not None and isinstance(below.shape, tuple) else None
+    timesteps = below_shape[1] if below_shape is not None and len(below_shape) == 3 else None
     slips: list[Slip] = []  # the misreadings first: they are what this question is about
+    rights = []
+    for one in specs:
+        right, count_slips = _count_slips(one, timesteps)
+        rights.append(right)
+        features = one.features
 
-    def as_if(units: int, features: int, key: str, what: str, why: str) -> None:
-        wrong, _ = _count_slips(spec.replace(units=units, features=features))
-        slips.append(Slip(key, (wrong.value,), what, why, wrong.working))
+        def as_if(units: int, reads: int, key: str, what: str, why: str,
+                  one: LayerSpec = one) -> Slip:
+            wrong, _ = _count_slips(one.replace(units=units, features=reads))
+            return Slip(key, (wrong.value,), what, why, wrong.working)
 
-    shown_below = f"{below.name}'s {below.shape}" if below is not None else ""
-    if timesteps is not None and timesteps != features:
-        as_if(spec.units, timesteps, "timesteps_as_features", "read the timesteps as features",
-              f"In {shown_below} the middle number is the timesteps; the features the next "
-              f"layer reads are the last number, {features}.")
-    if input_features and input_features != features and index > 0:
-        as_if(spec.units, input_features, "input_features", "used the model input's features",
-              f"Only the first layer reads the input. {row.name} reads what {below.name} "  # type: ignore[union-attr]
-              f"returns: its {features} units, the last number of {below.shape}.")  # type: ignore[union-attr]
-    if len(row.shape) == 3 and row.shape[1] not in (None, spec.units):
-        as_if(row.shape[1], features, "units_from_timesteps", "read the timesteps as units",
-              f"units is the last number of the layer's own output shape {row.shape}.")
-    slips += [slip.slip() for slip in count_slips]
+        shown_below = f"{below.name}'s {shape_text(below_shape)}" if below is not None else ""
+        if timesteps is not None and timesteps != features:
+            slips.append(as_if(one.units, timesteps, "timesteps_as_features",
+                  "read the timesteps as features",
+                  f"In {shown_below} the middle number is the timesteps; the features the next "
+                  f"layer reads are the last number, {features}."))
+        for input_features in inputs:
+            if input_features == features or below is None or below.kind == "InputLayer":
+                continue
+            slips.append(as_if(
+                one.units, input_features, "input_features", "used the model input's features",
+                f"Only the first layer reads the input. {row.name} reads what {below.name} "
+                f"returns: its {features} units, the last number of "
+                f"{shape_text(below_shape)}."))
+        if len(shape) == 3 and shape[1] not in (None, one.units):
+            slips.append(as_if(shape[1], features, "units_from_timesteps",
+                               "read the timesteps as units",
+                               f"units is the last number of the layer's own output shape "
+                               f"{shape_text(shape)}."))
+        slips += [slip.slip() for slip in count_slips]
     for other in rows:
         if other is not row and other.count:
             slips.append(Slip("other_row", (other.count,), f"read the row of {other.name}",
                               "Each row is one layer; its Param # counts that layer alone."))
+    unique: dict[tuple[str, tuple[object, ...]], Slip] = {}
+    for slip in slips:
+        if row.count not in slip.answers:  # a slip that gives the printed count is a reading
+            unique.setdefault((slip.key, slip.answers), slip)
+    right = rights[0]
+    if len(specs) == 1:
+        told = (f"{right.value} = {right.symbols} = {right.numbers}: {row.name} has "
+                f"{spec.units} units (its output {shape_text(shape)}) and reads {spec.features} "
+                "features"
+                + (f", the last number of {below.name}'s output {shape_text(below.shape)}."
+                   if below is not None else "."))
+    else:
+        told = (f"{row.count} is {row.name}'s count, and it is ambiguous: the summary does not "
+                f"show what {row.name} reads, and "
+                + and_join([f"{_reading_text(reading)} ({other.symbols} = {other.numbers})"
+                            for reading, other in zip(readings, rights, strict=True)])
+                + f" {'both' if len(specs) == 2 else 'all'} give {row.count}. Keras knows "
+                "which from the layer's settings; the summary alone cannot tell.")
     return Question(
         expected=row.count,
-        right=f"{right.value} = {right.symbols} = {right.numbers}: {row.name} has "
-              f"{spec.units} units (its output {row.shape}) and reads {features} features"
-              + (f", the last number of {below.name}'s output {below.shape}."
-                 if below is not None else "."),
-        slips=tuple(slips),
+        right=told,
+        slips=tuple(unique.values()),
         hint=lambda _: (
             f"Find units in {row.name}'s own output shape (the last number) and features "
             "in the output shape of the row below it (its last number), then count with "
@@ -181,13 +199,35 @@ def _summary_question(rows: list[_Row], index: int) -> Question:
 def diagnose_summary(answer: int | None, summary: str, layer: str) -> Feedback:
     """Check a layer's count read or worked out from a model summary.
 
-    summary is the full text of `lt.summary_text(model)` (show the learner
-    `hide_count(summary, layer)`); layer names an LSTM, GRU or SimpleRNN row. Recognised
-    slips: those of diagnose_count, timesteps_as_features, input_features,
-    units_from_timesteps and other_row.
+    Recognised slips: those of diagnose_count, timesteps_as_features, input_features,
+    units_from_timesteps and other_row. When the summary does not show what the layer
+    reads and two settings fit its count, the right answer says so and names both, and a
+    slip that fits either reading is named.
+
+    Parameters
+    ----------
+    answer : int or None
+        The learner's count (None: not answered yet).
+    summary : str
+        The full text of `lt.summary_text(model)` (show the learner
+        `hide_count(summary, layer)`).
+    layer : str
+        An LSTM, GRU or SimpleRNN row's name (a name Keras cut with "…" is found by its
+        full name).
+
+    Returns
+    -------
+    Feedback
+        The verdict and its explanation.
+
+    Raises
+    ------
+    TypeError, ValueError
+        summary is no summary text, layer names no recurrent row with its count, or answer
+        is not a whole number.
     """
-    rows = _summary(summary)
-    question = _summary_question(rows, _row(rows, layer))
+    parsed = _summary(summary)
+    question = _summary_question(parsed, _row(parsed.rows, layer))
     if answer is not None:
         answer = whole_number("answer", answer, "120")
     return judge(answer, question)
@@ -240,8 +280,23 @@ def _letter(answer: object) -> str:
 def diagnose_seed_sentence(answer: str | None) -> Feedback:
     """Check which sentence of SEED_SENTENCES is wrong, and say what shows it.
 
-    answer is a letter, "a" to "e". Each right sentence chosen is answered with the
-    evidence that it holds (keys c_per_unit, four_paths, three_terms, bias_c_proxy).
+    Each right sentence chosen is answered with the evidence that it holds (keys
+    c_per_unit, four_paths, three_terms, bias_c_proxy).
+
+    Parameters
+    ----------
+    answer : str or None
+        A letter, "a" to "e" (None: not answered yet).
+
+    Returns
+    -------
+    Feedback
+        The verdict and its evidence.
+
+    Raises
+    ------
+    ValueError
+        answer is not one of the letters.
     """
     question = Question(
         expected=_WRONG_SENTENCE,

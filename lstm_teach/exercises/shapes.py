@@ -21,9 +21,10 @@ Shape = tuple[int | None, ...]
 #: What Keras 2 called one path's slice, checked against keras/layers/recurrent.py at the
 #: tags 2.0.0, 2.0.8, 2.1.6, 2.2.4 and 2.3.1: build() made one kernel (input_dim,
 #: units * 4) and then set kernel_c = kernel[:, units * 2: units * 3] (likewise _i, _f, _o,
-#: recurrent_kernel_* and bias_*), on the layer in 2.0 and on LSTMCell from 2.1.
+#: recurrent_kernel_* and bias_*), on the layer up to 2.0.8 and on LSTMCell from 2.0.9
+#: (lstm_teach.history: kernel_c_on_layer, kernel_c_on_cell).
 _KERAS_2_SLICE = (
-    "Keras 2 (2.0 to 2.3) showed that slice as {name}, but it was never a tensor of its "
+    "Keras 2 (2.0.0 to 2.3.1) showed that slice as {name}, but it was never a tensor of its "
     "own: build() made one {weight} and set {name} = {weight}[{index}units*2:units*3], a "
     "view of its c columns. The layer's weight is the whole {weight}, the four paths' "
     "slices side by side (i, f, c, o), in Keras 2 as in Keras 3."

@@ -38,6 +38,7 @@ from lstm_teach.widgets.param_explorer import (
     ParamExplorer,
     param_explorer,
 )
+from lstm_teach.widgets.summary_explainer import SummaryExplainer, summary_explainer
 from lstm_teach.widgets.time_stepper import (
     MAX_STEPPED_TIMESTEPS,
     TIME_BIAS,
@@ -67,9 +68,11 @@ __all__ = [
     "DiagramImage",
     "KerasCheck",
     "ParamExplorer",
+    "SummaryExplainer",
     "TimeStepper",
     "cell_stepper",
     "name_controls",
     "param_explorer",
+    "summary_explainer",
     "time_stepper",
 ]
