@@ -203,6 +203,7 @@ def pytest_collectstart(collector: pytest.Collector) -> None:
     `@settings(...)` in it takes every value it leaves out from the profile loaded then."""
     if collector.fspath and collector.fspath.ext == ".ipynb":
         collector.skip_compare += ("stderr",)
-    if (isinstance(collector, pytest.Module) and "hypothesis" not in sys.modules
-            and "hypothesis" in collector.path.read_text(encoding="utf-8", errors="replace")):
-        load_hypothesis_profile()
+    if isinstance(collector, pytest.Module) and "hypothesis" in collector.path.read_text(
+        encoding="utf-8", errors="replace"
+    ):
+        load_hypothesis_profile()  # once per process
