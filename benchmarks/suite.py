@@ -51,12 +51,10 @@ import projector
 import widget_latency
 
 import tasks
+from tools import notebooks as registry
 
 ROOT = tasks.ROOT
-NOTEBOOKS = sorted(
-    path for path in (ROOT / "notebooks").rglob("[0-9][0-9]_*.ipynb")
-    if ".ipynb_checkpoints" not in path.parts
-)
+NOTEBOOKS = registry.paths(ROOT)  # core then reference shelf, in reading order
 README = ROOT / "README.md"
 TABLE_START = "<!-- performance table: written by benchmarks/suite.py --readme -->"
 TABLE_END = "<!-- end of performance table -->"

@@ -18,6 +18,7 @@ from course_fixtures import StampIn
 import tools.cli as cli
 import tools.environment as environment
 from tools import atomic, probe, supported_range
+from tools import notebooks as registry
 from tools.environment import Course
 from tools.errors import CommandError
 
@@ -167,12 +168,16 @@ def notebook_json(*sources: str, widgets: bool = False) -> dict:
     }
 
 
+#: A course notebook's name (tools/notebooks.py lists them; tasks.py runs only those).
+SMALL = registry.CORE[1].path
+
+
 @pytest.fixture
 def course(tmp_path: Path) -> Course:
     """A course folder with one notebook, its environment the Python running the tests."""
     root = tmp_path / "course"
     (root / "notebooks").mkdir(parents=True)
-    (root / "notebooks" / "01_small.ipynb").write_text(
+    (root / "notebooks" / SMALL).write_text(
         json.dumps(notebook_json("print(6 * 7)", widgets=True))
     )
     return Course(root)
@@ -186,25 +191,25 @@ def execute(course: Course, monkeypatch: pytest.MonkeyPatch, *names: str) -> Non
 
 def test_execute_refuses_json_with_cells_but_no_nbformat_keys(course, capsys, monkeypatch):
     """nbconvert reads such a file as an old format and writes every cell back empty."""
-    path = course.notebooks / "01_small.ipynb"
+    path = course.notebooks / SMALL
     text = json.dumps({"cells": [{"cell_type": "code", "source": "x = 1", "outputs": []}]})
     path.write_text(text)
     with pytest.raises(SystemExit) as exited:
-        execute(course, monkeypatch, "notebooks/01_small.ipynb")
+        execute(course, monkeypatch, f"notebooks/{SMALL}")
     line = one_line(capsys, exited)
     assert "is JSON but not a notebook (no nbformat 4 version keys)" in line
-    assert "git checkout notebooks/01_small.ipynb" in line
+    assert f"git checkout notebooks/{SMALL}" in line
     assert path.read_text() == text
 
 
 def test_execute_saves_a_real_run_atomically_without_widget_state(course, monkeypatch):
-    execute(course, monkeypatch, "notebooks/01_small.ipynb")
-    saved = json.loads((course.notebooks / "01_small.ipynb").read_text())
+    execute(course, monkeypatch, f"notebooks/{SMALL}")
+    saved = json.loads((course.notebooks / SMALL).read_text())
     (cell,) = saved["cells"]
     assert "".join(cell["source"]) == "print(6 * 7)" and cell["execution_count"] == 1
     assert "".join(cell["outputs"][0]["text"]) == "42\n"
     assert "widgets" not in saved["metadata"]
-    assert sorted(entry.name for entry in course.notebooks.iterdir()) == ["01_small.ipynb"]
+    assert sorted(entry.name for entry in course.notebooks.iterdir()) == [SMALL]
 
 
 @pytest.mark.parametrize(
@@ -221,21 +226,21 @@ def test_execute_keeps_the_notebook_when_the_run_is_not_the_same_notebook(
 ):
     def nbconvert(command, **kwargs):
         folder = next(word for word in command if str(word).startswith("--output-dir="))
-        target = Path(folder.split("=", 1)[1]) / "01_small.ipynb"
+        target = Path(folder.split("=", 1)[1]) / SMALL
         target.write_text(executed if isinstance(executed, str) else json.dumps(executed))
 
     monkeypatch.setattr(cli, "run", nbconvert)
-    path = course.notebooks / "01_small.ipynb"
+    path = course.notebooks / SMALL
     before = path.read_text()
     with pytest.raises(SystemExit) as exited:
-        execute(course, monkeypatch, "notebooks/01_small.ipynb")
+        execute(course, monkeypatch, f"notebooks/{SMALL}")
     line = one_line(capsys, exited)
     assert said in line and "the notebook was not saved" in line
     assert path.read_text() == before
 
 
 def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_partial(tmp_path, monkeypatch):
-    path = tmp_path / "01_small.ipynb"
+    path = tmp_path / SMALL
     path.write_text("old")
 
     def interrupted(source, target):
@@ -245,7 +250,7 @@ def test_a_write_that_fails_halfway_leaves_the_old_file_and_no_partial(tmp_path,
     with pytest.raises(KeyboardInterrupt):
         atomic.replace_atomically(path, "new")
     assert path.read_text() == "old"
-    assert [entry.name for entry in tmp_path.iterdir()] == ["01_small.ipynb"]
+    assert [entry.name for entry in tmp_path.iterdir()] == [SMALL]
 
 
 # --- the install record ------------------------------------------------------------------

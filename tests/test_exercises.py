@@ -26,6 +26,7 @@ from IPython.lib.pretty import pretty
 
 import lstm_teach as lt
 from lstm_teach import exercises as ex
+from tools import notebooks as registry
 
 sizes = st.integers(min_value=1, max_value=40)
 
@@ -930,7 +931,7 @@ def test_stack_and_units_match_real_keras_layers():
 # ---------------------------------------------------------------- challenges in the notebooks
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = registry.paths(ROOT)
 CHECKER_NAMES = {checker.__name__ for checker in ex.CHECKERS}
 _to_python = TransformerManager().transform_cell  # IPython's %magics become plain calls
 
@@ -1141,13 +1142,14 @@ def test_each_saved_challenge_has_one_right_answer(challenge):
         f"{challenge.name}: the right answer {right.expected!r} is also what a learner gets "
         f"who {', '.join(right.also)}; choose other sizes (avoid 1 and 4 units)"
     )
-    if challenge.notebook.startswith("06_"):  # 06 also keeps every slip apart from the others
+    if challenge.notebook.startswith("05_"):  # the exercises keep every slip apart as well
         clashes = [(a.key, b.key) for a, b in right.question.clashes()]
         assert clashes == [], f"{challenge.name}: these slips give the same answer: {clashes}"
 
 
 def _cells(name: str) -> list[dict]:
-    return json.loads((ROOT / "notebooks" / name).read_text(encoding="utf-8"))["cells"]
+    path = registry.find(name).file(ROOT)  # core or reference shelf, by its file name
+    return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
 @pytest.mark.parametrize("challenge", CHALLENGES, ids=lambda challenge: challenge.name)
@@ -1164,10 +1166,12 @@ def test_each_challenge_is_saved_unanswered_with_its_solution_folded_after_it(ch
     assert text.endswith("</details>"), challenge.name
 
 
-def test_notebook_06_asks_every_kind_of_question():
-    in_06 = [challenge for challenge in CHALLENGES if challenge.notebook.startswith("06_")]
-    assert len(in_06) >= 10
-    assert {challenge.checker for challenge in in_06} == CHECKER_NAMES
+def test_the_exercises_ask_every_kind_of_question():
+    """The core's exercises (05) and the shelf's extra practice (13) use every checker."""
+    core = [challenge for challenge in CHALLENGES if challenge.notebook.startswith("05_")]
+    shelf = [challenge for challenge in CHALLENGES if challenge.notebook.startswith("13_")]
+    assert len(core) >= 7
+    assert {challenge.checker for challenge in core + shelf} == CHECKER_NAMES
 
 
 @pytest.mark.parametrize("module", ["counts", "units", "shapes", "gates"])

@@ -19,11 +19,13 @@ from packaging.specifiers import SpecifierSet
 
 from lstm_teach.versions import check_versions, oldest_supported, supported_ranges
 from tools import hosted, supported_range
+from tools import notebooks as registry
 from tools.pyproject import metadata_requirements, read_pins, read_pyproject
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = registry.paths(ROOT)
+CORE = registry.paths(ROOT, part="core")
 START_HERE = ROOT / "notebooks" / "00_start_here.ipynb"
 ANY_COLAB_LINK = re.compile(r"https://colab\.research\.google\.com/[^\s)]*")
 
@@ -65,20 +67,22 @@ def test_a_colab_link_opens_the_notebook_from_the_repository():
 
 
 def test_readme_has_one_colab_link_per_notebook_from_the_setting():
-    rows = re.findall(r"^\| `notebooks/(\d\d_\w+\.ipynb)` \|.*$", README, flags=re.MULTILINE)
-    assert rows == [path.name for path in NOTEBOOKS]
+    rows = re.findall(r"^\| `notebooks/((?:reference/)?\d\d_\w+\.ipynb)` \|.*$", README,
+                      flags=re.MULTILINE)
+    assert rows == [registry.relative(path) for path in NOTEBOOKS]
     for path in NOTEBOOKS:
-        (row,) = re.findall(rf"^\| `notebooks/{re.escape(path.name)}` \|.*$", README,
+        name = registry.relative(path)
+        (row,) = re.findall(rf"^\| `notebooks/{re.escape(name)}` \|.*$", README,
                             flags=re.MULTILINE)
-        assert ANY_COLAB_LINK.findall(row) == [hosted.colab_url(path.name)]
+        assert ANY_COLAB_LINK.findall(row) == [hosted.colab_url(name)]
     assert len(ANY_COLAB_LINK.findall(README)) == len(NOTEBOOKS)
 
 
-def test_the_map_in_00_has_one_colab_link_per_notebook_from_the_setting():
+def test_the_map_in_00_has_one_colab_link_per_core_notebook_from_the_setting():
     (table,) = [source(cell) for cell in load(START_HERE)["cells"]
                 if source(cell).startswith("## The map")]
     links = ANY_COLAB_LINK.findall(table)
-    assert links == [hosted.colab_url(path.name) for path in NOTEBOOKS]
+    assert links == [hosted.colab_url(registry.relative(path)) for path in CORE]
     every_link = [link for path in NOTEBOOKS for link in ANY_COLAB_LINK.findall(markdown(path))]
     assert every_link == links  # no other notebook carries a link that could go stale
 

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
-NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+from tools import notebooks as registry
+
+NOTEBOOKS = registry.paths()  # core and reference shelf (tools/notebooks.py)
 
 # Things that differ between machines or runs and must never be saved in an output.
 UNSTABLE = {

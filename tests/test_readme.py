@@ -5,14 +5,24 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tools import notebooks as registry
+
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
+TABLE_ROW = re.compile(r"^\| `notebooks/((?:reference/)?\d\d_\w+\.ipynb)` \|", re.MULTILINE)
 
 
 def test_readme_lists_every_notebook_in_reading_order():
-    listed = re.findall(r"^\| `notebooks/(\d\d_\w+\.ipynb)` \|", README, flags=re.MULTILINE)
-    on_disk = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    assert listed == on_disk
+    assert TABLE_ROW.findall(README) == [registry.relative(path) for path in registry.paths()]
+
+
+def test_readme_separates_the_core_from_the_reference_shelf():
+    core, shelf = README.split("### The reference shelf", 1)
+    core = core.split("### The core", 1)[1]
+    assert TABLE_ROW.findall(core) == [registry.relative(path)
+                                       for path in registry.paths(part="core")]
+    assert TABLE_ROW.findall(shelf) == [registry.relative(path)
+                                        for path in registry.paths(part="reference")]
 
 
 def test_readme_gives_the_two_commands_and_ci_runs_the_test_one():
@@ -28,8 +38,7 @@ def test_readme_performance_section_shows_the_latest_benchmark_table():
     shown = README.split(start, 1)[1].split(end, 1)[0].strip()
     latest = (ROOT / "benchmarks" / "latest.md").read_text(encoding="utf-8").strip()
     assert shown == latest
-    notebooks = sorted(path.name for path in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-    assert all(f"| {name} |" in shown for name in notebooks)
+    assert all(f"| {path.name} |" in shown for path in registry.paths())
     assert shown.endswith("Every target met.")
 
 

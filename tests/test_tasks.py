@@ -24,6 +24,7 @@ from packaging.requirements import Requirement
 import tools.cli as cli
 import tools.environment as environment
 import tools.stamp as stamp_module
+from tools import notebooks as registry
 from tools.cli import EXTRAS, main, notebook_argument, output_folder, parse_arguments
 from tools.environment import Course, ensure_environment
 from tools.errors import CommandFailed
@@ -43,6 +44,7 @@ from tools.stamp import STAMP_NAME, Stamp, fingerprint, read_stamp, stamp_is_cur
 ROOT = Path(__file__).resolve().parent.parent
 PYPROJECT = read_pyproject(ROOT)
 NOTEBOOK = {"cells": [], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}
+FIRST, SECOND = (notebook.path for notebook in registry.CORE[:2])  # listed in tools/notebooks.py
 
 
 # --- helpers -----------------------------------------------------------------------------
@@ -58,7 +60,7 @@ def course(tmp_path: Path) -> Course:
     (root / "lstm_teach").mkdir()
     for name in ("pins.txt", "release.py"):
         shutil.copy(ROOT / "lstm_teach" / name, root / "lstm_teach" / name)
-    for name in ("00_start.ipynb", "01_next.ipynb"):
+    for name in (FIRST, SECOND):
         (root / "notebooks" / name).write_text(json.dumps(NOTEBOOK))
     (root / "apps" / "explorer.ipynb").write_text(json.dumps(NOTEBOOK))
     (root / "README.md").write_text("# course\n")
@@ -540,35 +542,35 @@ def test_execute_refuses_what_is_not_a_course_notebook(course, capsys, monkeypat
 
 
 def test_execute_refuses_a_garbled_notebook(course, capsys, monkeypatch):
-    (course.notebooks / "01_next.ipynb").write_text('{"cells": [')
+    (course.notebooks / SECOND).write_text('{"cells": [')
     monkeypatch.chdir(course.root)
-    _, line = failure(["execute", "notebooks/01_next.ipynb"], course, capsys)
+    _, line = failure(["execute", f"notebooks/{SECOND}"], course, capsys)
     assert "is not a readable notebook" in line
-    assert "git checkout notebooks/01_next.ipynb" in line
-    (course.notebooks / "01_next.ipynb").write_text('["a list"]')
-    _, line = failure(["execute", "notebooks/01_next.ipynb"], course, capsys)
+    assert f"git checkout notebooks/{SECOND}" in line
+    (course.notebooks / SECOND).write_text('["a list"]')
+    _, line = failure(["execute", f"notebooks/{SECOND}"], course, capsys)
     assert "not a notebook" in line
 
 
 def test_execute_of_every_notebook_checks_each_first(course, capsys, monkeypatch, no_pip):
-    (course.notebooks / "01_next.ipynb").write_text("")
+    (course.notebooks / SECOND).write_text("")
     monkeypatch.chdir(course.root)
     _, line = failure(["execute"], course, capsys)
-    assert "01_next.ipynb is not a readable notebook" in line
+    assert f"{SECOND} is not a readable notebook" in line
     assert not course.venv.exists()
 
 
 def test_execute_finds_a_notebook_from_another_folder(course, tmp_path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    wanted = (course.notebooks / "01_next.ipynb").resolve()
-    for name in ["notebooks/01_next.ipynb", "01_next.ipynb", str(wanted)]:
+    wanted = (course.notebooks / SECOND).resolve()
+    for name in [f"notebooks/{SECOND}", SECOND, str(wanted)]:
         assert notebook_argument(name, course, elsewhere) == wanted
 
 
 def test_execute_checks_every_path_before_installing(course, capsys, monkeypatch, no_pip):
     monkeypatch.chdir(course.root)
-    _, line = failure(["execute", "notebooks/00_start.ipynb", "README.md"], course, capsys)
+    _, line = failure(["execute", f"notebooks/{FIRST}", "README.md"], course, capsys)
     assert "README.md" in line
     assert not course.venv.exists()
 

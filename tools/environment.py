@@ -63,8 +63,11 @@ class Course:
         return self.root / "notebooks"
 
     def course_notebooks(self) -> list[Path]:
-        """The numbered notebooks learners work through, in order."""
-        return sorted(self.notebooks.glob("[0-9][0-9]_*.ipynb"))
+        """The notebooks learners work through, core then reference shelf, in reading
+        order: those of the list in tools/notebooks.py that this course folder holds."""
+        from tools import notebooks
+
+        return notebooks.paths(self.root)
 
     def here_stamp(self, python: Path) -> Path:
         """Where `--here` records what it installed into `python` (not resolved: every

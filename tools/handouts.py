@@ -139,15 +139,14 @@ Printer = Callable[[Path, Path], None]
 
 
 def course_notebooks() -> dict[str, list[Path]]:
-    """The course's notebooks by part, in reading order: the core (notebooks/NN_*.ipynb)
-    and the reference shelf (notebooks/reference/NN_*.ipynb).
+    """The course's notebooks by part, in reading order, from the course's notebook registry
+    (tools/notebooks.py): the core (notebooks/NN_*.ipynb) and the reference shelf
+    (notebooks/reference/NN_*.ipynb) that this checkout holds."""
+    from tools import notebooks
 
-    Stands in for the course's notebook registry until it exists; switching to it is a
-    change of this one function."""
-    return {
-        "core": sorted(NOTEBOOKS.glob("[0-9][0-9]_*.ipynb")),
-        "reference": sorted((NOTEBOOKS / "reference").glob("[0-9][0-9]_*.ipynb")),
-    }
+    root = NOTEBOOKS.parent
+    return {"core": notebooks.paths(root, part="core"),
+            "reference": notebooks.paths(root, part="reference")}
 
 
 def relative_name(notebook: Path) -> str:

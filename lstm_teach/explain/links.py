@@ -11,26 +11,28 @@ from __future__ import annotations
 from types import MappingProxyType
 
 _ANY_SHAPE = "notebooks/03_any_shape.ipynb"
-_OTHER_CELLS = "notebooks/05_other_cells.ipynb"
-_OLD_ANSWERS = "notebooks/07_old_answers_today.ipynb"
+_EXERCISES = "notebooks/05_exercises.ipynb"
+_OTHER_CELLS = "notebooks/reference/11_other_cells.ipynb"
+_HISTORY = "notebooks/reference/10_history_and_porting.ipynb"
+_MORE = "notebooks/reference/13_more_exercises.ipynb"
 _YOUR_MODEL = "notebooks/reference/18_your_own_model.ipynb"
 
 #: rule key -> (notebook path from the repository root, anchor, what the cell teaches)
 LINKS = MappingProxyType({
     "lstm": (_ANY_SHAPE, "ev-formula", "the LSTM formula for any shape"),
-    "lstm_no_bias": ("notebooks/01_twelve_parameters.ipynb", "ev-no-bias",
+    "lstm_no_bias": (_EXERCISES, "ev-keras-counts",
                      "use_bias=False removes one number per unit on each path"),
-    "gru_no_bias": ("notebooks/01_twelve_parameters.ipynb", "ev-no-bias",
+    "gru_no_bias": (_EXERCISES, "ev-keras-counts",
                     "use_bias=False removes the bias"),
-    "simple_rnn_no_bias": ("notebooks/01_twelve_parameters.ipynb", "ev-no-bias",
+    "simple_rnn_no_bias": (_EXERCISES, "ev-keras-counts",
                            "use_bias=False removes the bias"),
     "gru": (_OTHER_CELLS, "ev-all-cells", "GRU: three paths, two bias rows (reset_after)"),
-    "gru_reset_before": (_OLD_ANSWERS, "ev-gru-count", "GRU with reset_after=False: one bias"),
+    "gru_reset_before": (_HISTORY, "ev-gru-count", "GRU with reset_after=False: one bias"),
     "simple_rnn": (_OTHER_CELLS, "ev-simple-rnn", "SimpleRNN: one path"),
-    "two_biases": (_OTHER_CELLS, "ev-two-biases", "PyTorch keeps two bias vectors"),
-    "cudnn": (_OLD_ANSWERS, "ev-cudnn-count", "Keras 2's CuDNN layers kept a second bias"),
+    "two_biases": (_HISTORY, "ev-two-biases", "PyTorch keeps two bias vectors"),
+    "cudnn": (_HISTORY, "ev-cudnn-count", "Keras 2's CuDNN layers kept a second bias"),
     "bidirectional": (_ANY_SHAPE, "ev-bidirectional", "Bidirectional: two copies"),
-    "dense": (_ANY_SHAPE, "ev-dense-on-sequences", "Dense reads the last axis only"),
+    "dense": (_MORE, "ev-dense-on-sequences", "Dense reads the last axis only"),
     "embedding": (_YOUR_MODEL, "ev-explain-embedding", "Embedding: one row per token"),
     "conv1d": (_YOUR_MODEL, "ev-explain-conv", "Conv1D and ConvLSTM: kernels over a window"),
     "conv_lstm": (_YOUR_MODEL, "ev-explain-conv", "ConvLSTM: an LSTM of convolutions"),

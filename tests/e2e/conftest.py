@@ -220,7 +220,7 @@ def notebook_in_lab(notebook: Path, lab_page) -> Iterator[object]:
               app.shell.activateById(panel.id);
               await panel.sessionContext.ready;
             }""",
-            notebook.name,
+            notebook.relative_to(ROOT / "notebooks").as_posix(),  # reference/ for the shelf
         )
         run_all_cells(page, timeout_ms=240_000)
         yield page

@@ -30,8 +30,11 @@ KERNEL = f"{CURRENT_NOTEBOOK}.sessionContext.session.kernel"
 
 
 def course_notebooks() -> list[Path]:
-    """Every numbered course notebook, so a new one is tested without editing a test."""
-    return sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    """Every course notebook of tools/notebooks.py in this checkout, core then reference
+    shelf, so a new one is tested without editing a test."""
+    from tools import notebooks
+
+    return notebooks.paths(ROOT)
 
 
 def saved_outputs(path: Path, mime: str) -> int:
