@@ -4,18 +4,21 @@ hold `lt.explain` against real PyTorch modules (lstm_teach itself never imports 
     python -m tools.torch_env        create or update .venv-torch (CI runs this first)
 
 PyTorch stays out of the course's own environment: a learner never downloads it. The pin
-below is the one place it is pinned; pytest, Hypothesis and NumPy take pyproject.toml's
-pins. `torch==2.13.0` must stay exact: an unpinned torch on Linux is a CUDA build of
-several GB, where the CPU wheel of 2.13.0 (on CI machines of this kind, on disk) is 190 MB.
+below is the one place it is pinned; pytest, Hypothesis and NumPy take the course's own
+pins (lstm_teach/pins.txt). `torch==2.13.0` must stay exact: an unpinned torch on Linux is a
+CUDA build of several GB, where the CPU wheel of 2.13.0 (on disk on CI machines of this
+kind) is 190 MB.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
+
+from tools.errors import CommandError
+from tools.pyproject import package_name, read_pins
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / ".venv-torch"
@@ -31,19 +34,17 @@ def python() -> Path:
 
 
 def pins() -> list[str]:
-    """TORCH and the project's pins of FROM_PYPROJECT."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    lines = project["dependencies"] + [line for extra in project["optional-dependencies"].values()
-                                       for line in extra]
-    chosen = {}
-    for line in lines:
-        name = line.split("==")[0].strip()
-        if name in FROM_PYPROJECT:
-            chosen[name] = line.split(";")[0].strip()
+    """TORCH and the course's pins of FROM_PYPROJECT (lstm_teach/pins.txt)."""
+    try:
+        lines = read_pins(ROOT)
+    except CommandError as error:
+        raise SystemExit(f"tools.torch_env: {error}") from None
+    chosen = {package_name(line): line.split(";")[0].strip() for line in lines}
     missing = set(FROM_PYPROJECT) - set(chosen)
     if missing:
-        raise SystemExit(f"tools.torch_env: pyproject.toml pins no {', '.join(sorted(missing))}")
-    return [TORCH, *chosen.values()]
+        named = ", ".join(sorted(missing))
+        raise SystemExit(f"tools.torch_env: lstm_teach/pins.txt pins no {named}")
+    return [TORCH, *(chosen[name] for name in FROM_PYPROJECT)]
 
 
 def ready() -> bool:
