@@ -37,6 +37,7 @@ VENV_SITE = sysconfig.get_paths()["purelib"]
 CURRENT = release.VERSION
 LATER = "0.99.0"  # a version this checkout has not reached: a notebook of a later term
 MARK = "@@report@@"
+SLOW = pytest.mark.slow  # a fresh Python that runs the cell through IPython: not the quick tier
 OFFLINE = ("ERROR: Could not install packages due to an OSError: HTTPSConnectionPool(host="
            "'github.com', port=443): Max retries exceeded ([Errno 101] Network is unreachable)")
 
@@ -218,6 +219,7 @@ def assert_checked(run: Run, folder: Path, version: str = CURRENT) -> None:
 # --- the course's own set-up, and a service without lstm_teach -------------------------------
 
 
+@SLOW
 @pytest.mark.parametrize("installed", [CURRENT, LATER], ids=["as-needed", "newer"])
 def test_where_lstm_teach_is_new_enough_the_cell_only_checks(machine, installed):
     course_package(machine.system, installed)
@@ -226,6 +228,7 @@ def test_where_lstm_teach_is_new_enough_the_cell_only_checks(machine, installed)
     assert_checked(run, machine.system, installed)
 
 
+@SLOW
 def test_where_lstm_teach_is_missing_pip_installs_it_without_deps(machine):
     """Colab and Kaggle: nothing there; one pip command, the service's TensorFlow kept."""
     course_package(machine.source, CURRENT)
@@ -237,6 +240,7 @@ def test_where_lstm_teach_is_missing_pip_installs_it_without_deps(machine):
 # --- an older lstm_teach: a hub user's copy from an earlier term -----------------------------
 
 
+@SLOW
 @pytest.mark.parametrize("old", [None, "0.2.0"], ids=["before-versions", "0.2.0"])
 def test_an_older_copy_without_the_check_is_replaced_in_the_same_run(machine, old):
     """The cell's first import loads the old package and fails; pip replaces it, the cell
@@ -248,6 +252,7 @@ def test_an_older_copy_without_the_check_is_replaced_in_the_same_run(machine, ol
     assert_checked(run, machine.system)
 
 
+@SLOW
 def test_an_older_copy_with_the_check_is_upgraded_and_asks_for_one_restart(machine):
     """A copy of an earlier term that has first_cell already: its prepare runs, upgrades,
     and (its own code being the old one) asks for a restart in one line; after it, the
@@ -266,6 +271,7 @@ def test_an_older_copy_with_the_check_is_upgraded_and_asks_for_one_restart(machi
     assert_checked(restarted, machine.system, LATER)
 
 
+@SLOW
 def test_an_upgrade_made_outside_the_kernel_asks_for_a_restart_without_pip(machine):
     """lstm_teach was imported, then upgraded from a terminal: the disk is new enough, the
     kernel is not."""
@@ -280,6 +286,7 @@ def test_an_upgrade_made_outside_the_kernel_asks_for_a_restart_without_pip(machi
     ]
 
 
+@SLOW
 def test_a_source_older_than_the_notebook_says_so_in_one_line(machine):
     """A notebook of a later term opened against an older repository: pip runs (the cell,
     then prepare once more) and the cell names the mismatch instead of looping."""
@@ -297,6 +304,7 @@ def test_a_source_older_than_the_notebook_says_so_in_one_line(machine):
 # --- pip failing ---------------------------------------------------------------------------
 
 
+@SLOW
 def test_offline_the_cell_ends_in_one_line_not_a_pip_traceback(machine):
     """No lstm_teach and no internet (Kaggle with Internet off): the cell's own error."""
     run = machine.run(CURRENT, pip="offline")
@@ -306,6 +314,7 @@ def test_offline_the_cell_ends_in_one_line_not_a_pip_traceback(machine):
     assert "CalledProcessError" not in run.seen and "During handling" not in run.seen
 
 
+@SLOW
 def test_offline_an_upgrade_ends_in_one_line_with_pips_reason(machine):
     course_package(machine.system, CURRENT)
     course_package(machine.source, LATER)
@@ -318,6 +327,7 @@ def test_offline_an_upgrade_ends_in_one_line_with_pips_reason(machine):
     )
 
 
+@SLOW
 def test_offline_for_real_pip_fails_and_the_cell_says_so(machine):
     """The real pip (the course's .venv has one), asked for an address nothing answers at.
     It cannot install anything, so it runs in the .venv itself, lstm_teach hidden."""
@@ -332,6 +342,7 @@ def test_offline_for_real_pip_fails_and_the_cell_says_so(machine):
 # --- pip falling back to the user site -------------------------------------------------------
 
 
+@SLOW
 def test_a_read_only_python_installs_into_the_user_site_and_runs_on(machine):
     """A hub whose image holds lstm_teach 0.2.0 where learners may not write: pip installs
     into the user site, which did not exist when the kernel started; the cell puts it
@@ -346,6 +357,7 @@ def test_a_read_only_python_installs_into_the_user_site_and_runs_on(machine):
     assert (machine.system / "lstm_teach" / "counting.py").read_text().startswith("FROM_AN")
 
 
+@SLOW
 def test_a_read_only_upgrade_goes_to_the_user_site_and_the_restart_finds_it(machine):
     course_package(machine.system, CURRENT)
     course_package(machine.source, LATER)
@@ -356,6 +368,7 @@ def test_a_read_only_upgrade_goes_to_the_user_site_and_the_restart_finds_it(mach
     assert_checked(restarted, machine.user_site, LATER)
 
 
+@SLOW
 def test_in_a_virtual_environment_the_user_site_stays_out(machine):
     """A venv has no user site (pip never installs there): a stale copy in the user folder
     must not shadow what pip just installed into the environment."""
@@ -370,6 +383,7 @@ def test_in_a_virtual_environment_the_user_site_stays_out(machine):
 # --- the version check's standings, through the cell ----------------------------------------
 
 
+@SLOW
 @pytest.mark.parametrize(
     ("package", "version", "said"),
     [
@@ -388,6 +402,7 @@ def test_the_cell_says_where_the_versions_stand_and_carries_on(machine, package,
         assert len(run.seen.strip().splitlines()) == 1  # one line, then the lessons
 
 
+@SLOW
 def test_older_than_supported_stops_with_the_fix_and_no_traceback(machine):
     course_package(machine.system, CURRENT)
     dist_info(machine.metadata, "keras", "3.0.0")
