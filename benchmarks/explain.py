@@ -8,7 +8,9 @@ one warm-up run (the first call imports the explain modules).
 
     python benchmarks/explain.py [--repeat 15]
 
-Target (issue 22): each within 50 ms on top of what Keras needs to build the model.
+Target (issue 22's 50 ms, restated as a ratio by issue 19): each within 0.25× the time
+Keras takes to build the same model, measured in the same run (50 ms was about 0.23× of
+that build here), so a slower machine is held to its own Keras.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import lstm_teach as lt
 
-TARGET_MS = 50.0
+BUILD_RATIO = 0.25  # × Keras building the same model
 LAYERS = 30
 
 
@@ -76,14 +78,16 @@ def measure(repeat: int = 15) -> dict[str, float]:
 def table_lines(repeat: int = 15) -> tuple[list[str], list[str]]:
     """Markdown rows for the benchmark table, and the names of missed targets."""
     found = measure(repeat)
-    missed = [name for name in ("model", "text") if found[name] > TARGET_MS]
+    missed = [name for name in ("model", "text") if found[name] > BUILD_RATIO * found["build"]]
     lines = [
         f"| `lt.explain` on a {LAYERS}-layer model | median (ms) | Keras' own work (ms) "
-        f"| target (≤ {TARGET_MS:g} ms) |",
-        "|---|---:|---:|---|",
+        f"| × Keras' build | target (≤ {BUILD_RATIO:g}× Keras' build) |",
+        "|---|---:|---:|---:|---|",
         f"| the built model | {found['model']:.1f} | build {found['build']:.0f} "
+        f"| {found['model'] / found['build']:.3f} "
         f"| {'met' if 'model' not in missed else 'MISSED'} |",
         f"| the text of its summary | {found['text']:.1f} | summary {found['summary']:.0f} "
+        f"| {found['text'] / found['build']:.3f} "
         f"| {'met' if 'text' not in missed else 'MISSED'} |",
     ]
     return lines, missed

@@ -7,7 +7,9 @@ drawn and its count shown. Each round starts a fresh server, as an instructor wo
 
     python benchmarks/projector.py [--rounds 3]
 
-Target (issue 13): first paint within about 3 s of opening the page once the server is up.
+Target (issue 19, after issue 13's 3 s): the first paint takes at most the floor's time
+(benchmarks/suite.py: a fresh kernel that imports Keras and builds one LSTM), measured in
+the same run, so a slower machine is held to its own floor.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import tasks
 from tools.handouts import CHROMIUM_FLAGS, find_chromium
 
-FIRST_PAINT_S = 3.0
+FIRST_PAINT_RATIO = 1.0  # × the floor
 #: The explorer is usable when its weight grid has a decoded picture and the count shows.
 PAINTED = """() => {
   const image = document.querySelector('.widget-html img');
@@ -96,6 +98,8 @@ def measure(rounds: int = 3, settle: float = 0.0) -> list[float]:
 
 
 def main() -> int:
+    from suite import floor_seconds
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--settle", type=float, default=0.0,
@@ -103,10 +107,12 @@ def main() -> int:
     args = parser.parse_args()
     times = measure(args.rounds, args.settle)
     median = statistics.median(times)
+    floor = floor_seconds(args.rounds)
+    met = median <= FIRST_PAINT_RATIO * floor
     print(f"first paint: median {median:.2f} s over {args.rounds} servers "
-          f"({', '.join(f'{t:.2f}' for t in times)}); target ≤ {FIRST_PAINT_S:g} s: "
-          f"{'met' if median <= FIRST_PAINT_S else 'MISSED'}")
-    return 0 if median <= FIRST_PAINT_S else 1
+          f"({', '.join(f'{t:.2f}' for t in times)}), {median / floor:.2f}× the floor "
+          f"({floor:.2f} s); target ≤ {FIRST_PAINT_RATIO:g}× floor: {'met' if met else 'MISSED'}")
+    return 0 if met else 1
 
 
 if __name__ == "__main__":

@@ -33,6 +33,11 @@ from lstm_teach.counting import (
 )
 from lstm_teach.formatting import below, signed, vector
 from lstm_teach.reference import GateStep, LSTMResult, Step, lstm_forward, sigmoid
+from lstm_teach.release import VERSION as _VERSION
+
+#: The package version (lstm_teach/release.py): the first cell compares it with what its
+#: notebook needs (lstm_teach/first_cell.py).
+__version__ = _VERSION
 
 _LAZY = {
     "batch_slots_figure": "diagrams",

@@ -14,11 +14,12 @@ notebooks come to need something new of the package, so:
   among the names it uses.
 
 A version is never changed once it is on main (hub users may have installed it): new
-names always go under a new version. The first cell reads VERSION from this file without
-importing the package, so VERSION stays a plain string on a line of its own.
+names always go under a new version. The first cell's check (lstm_teach/first_cell.py)
+reads VERSION from this file without importing the package, so VERSION stays a plain string
+on a line of its own; `lstm_teach.__version__` is the same string.
 """
 
-VERSION = "0.2.0"
+VERSION = "0.3.0"
 
 NAMES: dict[str, tuple[str, ...]] = {
     "0.2.0": (
@@ -56,5 +57,13 @@ NAMES: dict[str, tuple[str, ...]] = {
         "lstm_teach.versions.check_versions",
         "lstm_teach.weight_grid_figure",
         "lstm_teach.widgets.time_stepper",
+    ),
+    "0.3.0": (
+        "lstm_teach.batch_slots_figure",
+        "lstm_teach.bidirectional_figure",
+        "lstm_teach.explain",
+        "lstm_teach.first_cell.prepare",
+        "lstm_teach.history",
+        "lstm_teach.masked_sequence_figure",
     ),
 }

@@ -40,6 +40,7 @@ from packaging.utils import canonicalize_name
 from packaging.version import InvalidVersion, Version
 
 from lstm_teach._checks import flag
+from lstm_teach.first_cell import CellStop
 
 # One TensorFlow, published under a different name per platform; its range covers each,
 # and a hosted service's `tensorflow` stands in for a pinned `tensorflow-cpu`.
@@ -79,8 +80,9 @@ class Standing(enum.Enum):
     OUTSIDE = "outside the supported range"
 
 
-class VersionError(RuntimeError):
-    """Raised by check_setup when this Python is outside the supported range."""
+class VersionError(CellStop):
+    """Raised by check_setup when this Python is outside the supported range; a notebook
+    shows its message (the verdict and the fix) without a traceback."""
 
 
 @dataclass(frozen=True)

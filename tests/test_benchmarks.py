@@ -36,6 +36,7 @@ def test_the_readme_has_the_block_the_benchmark_writes():
     assert suite.readme_with_table(readme, "| t |").count("| t |") == 1
 
 
+@pytest.mark.slow  # a fresh Python
 def test_profiler_times_each_code_cell_and_counts_garbage_collections(tmp_path):
     notebook = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# not timed"),
@@ -81,3 +82,88 @@ def test_classroom_compares_what_a_learner_reads():
             execution_count=2)]),
     ])
     assert classroom.visible_outputs(notebook) == [["1\n"], ["12"]]  # stderr and PNG left out
+
+
+def test_failed_nbval_cells_are_named_from_pytests_summary():
+    output = (
+        "....F.\n"
+        "FAILED notebooks/02_sixteen_parameters.ipynb::Cell 20 - \x1b[91mNotebook cell "
+        "execution failed\x1b[0m\n"
+        "FAILED notebooks/reference/11_other_cells.ipynb::Cell 3 - assert ...\n"
+        "2 failed, 196 passed in 30.0s\n"
+    )
+    assert suite.failed_notebook_cells(output) == [
+        "02_sixteen_parameters.ipynb Cell 20", "11_other_cells.ipynb Cell 3"]
+
+
+def test_a_failure_becomes_one_line_for_the_table():
+    error = RuntimeError("An error occurred while executing the following cell:\n-----\n"
+                         "assert x == 12\n-----\n\x1b[31mAssertionError\x1b[0m: x | y was 16")
+    failed = suite.attempt(lambda: (_ for _ in ()).throw(error))
+    assert isinstance(failed, suite.Failed)
+    assert str(failed) == "RuntimeError: AssertionError: x / y was 16"
+    assert suite.attempt(lambda: 7) == 7
+
+
+def test_the_table_reports_what_failed_and_carries_on(monkeypatch, tmp_path):
+    """A notebook that raises, a failing nbval run and a server that does not start are
+    rows saying FAILED and why; everything else is still measured and shown."""
+    import projector
+    import widget_latency
+
+    folder = tmp_path / "notebooks"
+    folder.mkdir()
+    for name in ("01_fine", "02_broken"):
+        notebook = nbformat.v4.new_notebook(metadata={"probe": name})
+        nbformat.write(notebook, folder / f"{name}.ipynb")
+    monkeypatch.setattr(suite, "NOTEBOOKS", sorted(folder.glob("*.ipynb")))
+    runs = []
+
+    def run_notebook(notebook, where=None):
+        runs.append(notebook.metadata.get("probe", "floor"))
+        if runs[-1] == "floor":
+            return suite.Run(0.5, 2.0, 1.5, 500.0)
+        if runs[-1] == "02_broken":
+            raise RuntimeError("cell 4 raised\nValueError: units must be positive")
+        return suite.Run(0.5, 3.0, 1.5, 600.0)
+
+    monkeypatch.setattr(suite, "run_notebook", run_notebook)
+
+    def nbval(workers):
+        raise suite.Failed("nbval failed after 30 s: 02_broken.ipynb Cell 4")
+
+    monkeypatch.setattr(suite, "nbval_seconds", nbval)
+    monkeypatch.setattr(suite, "quick_tier_seconds", lambda: 30.0)
+    monkeypatch.setattr(widget_latency, "measure", lambda changes: {
+        "param_explorer": widget_latency.Latency(20.0, 30.0, 40.0, 40.0)})
+
+    def no_server(rounds):
+        raise RuntimeError("Voila exited with code 1")
+
+    monkeypatch.setattr(projector, "measure", no_server)
+    monkeypatch.setattr(suite.explain_benchmark, "table_lines",
+                        lambda: (["| `lt.explain` row |"], ["text"]))
+    table, missed = suite.build_table(rounds=2, skip_nbval=False)
+    assert "| 01_fine.ipynb | 5.00 | 600 | 1.25 | 1.20 | met |" in table
+    assert ("| 02_broken.ipynb | — | — | — | — | FAILED: RuntimeError: ValueError: units "
+            "must be positive |") in table
+    assert "| — | 4.00 | 5.2 | FAILED: nbval failed after 30 s: 02_broken.ipynb Cell 4 |" in table
+    assert "| 30.0 | 4.00 | 7.5 | met |" in table  # the quick tier: 30 s against a 4 s floor
+    assert "| param_explorer | 20.0 | 30.0 | 40.0 | 40.0 | 0.50 | 0.75 | met |" in table
+    assert "| — | — | 4.00 | — | FAILED: RuntimeError: Voila exited with code 1 |" in table
+    assert "| `lt.explain` row |" in table
+    assert missed == ["02_broken.ipynb", "nbval suite", "projector app", "explain (text)"]
+    # warm-up floor, then two rounds; the broken notebook is not run again after failing;
+    # then a floor before and after each nbval round, the quick tier and the projector app
+    assert runs == ["floor", "floor", "01_fine", "02_broken", "floor", "01_fine",
+                    *["floor"] * (2 * 2 + 2 + 2)]
+    assert table.endswith(
+        "Missed: 02_broken.ipynb, nbval suite, projector app, explain (text).")
+
+
+def test_a_widget_is_held_to_its_own_plain_redraw():
+    from widget_latency import Latency
+
+    assert Latency(median=40, p95=80, worst=90, plain=40).met  # 1× and 2×: on the line
+    assert not Latency(median=41, p95=60, worst=90, plain=40).met
+    assert not Latency(median=20, p95=81, worst=90, plain=40).met

@@ -238,6 +238,7 @@ def test_another_keras_backend_is_refused_up_front_with_the_reason():
     assert "ModuleNotFoundError" not in done.stderr
 
 
+@pytest.mark.slow  # a fresh Python that imports TensorFlow
 def test_keras_already_imported_with_another_backend_is_refused_too():
     done = run_python(
         "import keras\n"
@@ -378,6 +379,7 @@ def test_a_layer_dtype_that_is_not_a_float_is_refused_by_name():
 # ---------------------------------------------------------------- environment variables
 
 
+@pytest.mark.slow  # a fresh Python that imports TensorFlow
 def test_an_empty_keras_backend_does_not_let_keras_json_choose_another(tmp_path):
     (tmp_path / "keras.json").write_text(json.dumps({"backend": "jax", "floatx": "float64"}))
     done = run_python(
@@ -396,6 +398,7 @@ def test_an_empty_keras_backend_does_not_let_keras_json_choose_another(tmp_path)
     assert done.stdout.split() == ["tensorflow", "float64", "True", "float64"]
 
 
+@pytest.mark.slow  # a fresh Python that imports TensorFlow
 def test_a_learners_tensorflow_log_level_is_respected():
     done = run_python("import os, lstm_teach as lt\nlt.keras()\n"
                       "print(os.environ['TF_CPP_MIN_LOG_LEVEL'])", TF_CPP_MIN_LOG_LEVEL="1")

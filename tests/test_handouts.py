@@ -133,6 +133,7 @@ def test_links_to_notebooks_point_to_their_handouts(course):
         handouts._prepared(sheet), "Solutions", "")
 
 
+@pytest.mark.slow  # renders a whole course notebook
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
 def test_every_math_span_is_typeset_as_mathml(notebook: Path):
     saved = nbformat.read(notebook, as_version=4)
@@ -152,6 +153,7 @@ def test_math_in_code_stays_code():
     assert "<msub><mi>x</mi>" in converted  # subscripts are real subscripts
 
 
+@pytest.mark.slow  # renders a whole course notebook
 @pytest.mark.parametrize("notebook", NOTEBOOKS, ids=lambda path: path.name)
 def test_every_picture_carries_its_description(notebook: Path):
     page = handouts.notebook_html(notebook)
@@ -213,6 +215,7 @@ def test_project_licence_is_read_from_the_project(tmp_path: Path):
 # --- building: what is written, and what is refused ---------------------------------------
 
 
+@pytest.mark.slow  # builds every edition of the handouts, the card included
 def test_build_writes_every_edition_and_counts_pages(course, tmp_path: Path):
     said: list[str] = []
     out = tmp_path / "out"
@@ -252,6 +255,7 @@ def test_build_refuses_before_writing_if_a_file_it_did_not_write_is_in_the_way(c
     assert sorted(path.name for path in out.rglob("*")) == ["02_wider.pdf", "student"]
 
 
+@pytest.mark.slow  # builds every edition of the handouts, the card included
 def test_a_second_build_rewrites_its_own_files_but_not_changed_ones(course, tmp_path: Path):
     out = tmp_path / "out"
     handouts.build(out, course, printer=fake_printer, say=lambda line: None)

@@ -4,12 +4,8 @@ the checks tools/supported_range.py makes in the second environment."""
 
 from __future__ import annotations
 
-import importlib.machinery
-import importlib.util
 import json
 import re
-import subprocess
-import sys
 from pathlib import Path
 
 import nbformat
@@ -178,7 +174,7 @@ def test_every_notebook_starts_with_the_setup_cell(path):
     _, names = hosted.read_release()
     needs = hosted.needed_version(load(path), names)
     assert source(cell) == hosted.setup_cell_source(needs=needs)
-    assert f'NEEDS = "{needs}"' in source(cell)
+    assert f'prepare(needs="{needs}", source=SOURCE)' in source(cell)
     assert "tags" not in cell["metadata"]  # nbval compares it, nothing skips or hides it
 
 
@@ -196,123 +192,30 @@ def test_the_first_cell_installs_only_lstm_teach_from_the_repository():
     assert '"--no-deps"' in text  # so pip leaves the service's TensorFlow and Keras alone
 
 
-def fake_package(folder: Path, version: str | None) -> Path:
-    """An lstm_teach folder as an install leaves it; version None: one from before version
-    numbers (no release.py). Returns its __init__.py."""
-    folder.mkdir(parents=True)
-    (folder / "__init__.py").write_text("")
-    if version is not None:
-        (folder / "release.py").write_text(f'"""Old."""\n\nVERSION = "{version}"\n')
-    return folder / "__init__.py"
+def test_the_tool_replaces_an_earlier_first_cell_instead_of_adding_one():
+    """A notebook saved with the 0.2.0 cell (fifty lines) gets the short one in its place."""
+    earlier = ("# The first cell of every notebook. Where lstm_teach, the course's helper package, "
+               "is\n# missing ...\nimport importlib.util\n\nNEEDS = \"0.2.0\"\n"
+               "importlib.import_module(\"lstm_teach.versions\").check_setup()")
+    notebook = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("# A notebook"),
+        nbformat.v4.new_code_cell(earlier),
+        nbformat.v4.new_code_cell("import lstm_teach as lt"),
+    ])
+    rewritten = hosted.rewrite_notebook(notebook)
+    assert [cell.source for cell in rewritten.cells[1:]] == [
+        hosted.setup_cell_source(), "import lstm_teach as lt"
+    ]
 
 
-def run_first_cell(monkeypatch, tmp_path: Path, *, found: str | None, after: str | None = "new",
-                   pip_fails: str | None = None, loaded: bool = False,
-                   needs: str = "0.2.0") -> list[list[str]]:
-    """Execute the first cell's code here, recording every command it runs instead of
-    running it. Python finds an lstm_teach of version `found` (None: none, "pre": one
-    from before version numbers, "new": this checkout's) until pip has run, then of
-    version `after`; pip_fails is pip's last line of error; loaded: lstm_teach was
-    imported before the cell ran."""
-    commands: list[list[str]] = []
-    real_find_spec = importlib.util.find_spec
-    origins = {None: None, "new": str(ROOT / "lstm_teach" / "__init__.py")}
-
-    def origin(version: str | None) -> str | None:
-        if version not in origins:
-            origins[version] = str(fake_package(tmp_path / f"site-{version}" / "lstm_teach",
-                                                None if version == "pre" else version))
-        return origins[version]
-
-    def find_spec(name, *args):
-        if name != "lstm_teach":
-            return real_find_spec(name, *args)
-        where = origin(after if commands else found)
-        return None if where is None else importlib.machinery.ModuleSpec(name, None, origin=where)
-
-    def run(command, **kwargs):
-        commands.append(list(command))
-        if pip_fails:
-            return subprocess.CompletedProcess(command, 1, "", f"Collecting it\n{pip_fails}\n")
-        return subprocess.CompletedProcess(command, 0, "", "")
-
-    monkeypatch.setattr(importlib.util, "find_spec", find_spec)
-    monkeypatch.setattr(subprocess, "run", run)
-    if not loaded:
-        monkeypatch.delitem(sys.modules, "lstm_teach")
-    exec(compile(hosted.setup_cell_source(needs=needs), "first cell", "exec"), {})
-    return commands
-
-
-PIP = [sys.executable, "-m", "pip", "install", "--quiet", "--upgrade", "--no-deps"]
-
-
-def test_the_first_cell_installs_nothing_where_lstm_teach_is_there(monkeypatch, tmp_path,
-                                                                   capsys):
-    assert run_first_cell(monkeypatch, tmp_path, found="new") == []
-    assert capsys.readouterr().out.startswith("Exactly the pins:")
-
-
-def test_where_lstm_teach_is_missing_the_first_cell_pip_installs_it_without_deps(
-    monkeypatch, tmp_path, capsys
-):
-    commands = run_first_cell(monkeypatch, tmp_path, found=None)
-    assert commands == [[*PIP, hosted.install_source()]]
-    assert capsys.readouterr().out.startswith("Exactly the pins:")  # then it checks
-
-
-@pytest.mark.parametrize("found", ["0.1.0", "pre", "0.1.9"])
-def test_an_older_lstm_teach_is_replaced_before_the_check(found, monkeypatch, tmp_path, capsys):
-    """A hub user's lstm_teach from an earlier term: older than the notebook needs."""
-    commands = run_first_cell(monkeypatch, tmp_path, found=found)
-    assert commands == [[*PIP, hosted.install_source()]]
-    assert capsys.readouterr().out.startswith("Exactly the pins:")
-
-
-@pytest.mark.parametrize("found", ["0.2.0", "0.2.1", "0.10.0", "1.0"])
-def test_the_same_or_a_newer_lstm_teach_is_kept(found, monkeypatch, tmp_path, capsys):
-    assert run_first_cell(monkeypatch, tmp_path, found=found, after=None) == []
-    assert capsys.readouterr().out.startswith("Exactly the pins:")
-
-
-def test_offline_the_first_cell_says_so_in_one_line(monkeypatch, tmp_path):
-    said = ("ERROR: Could not install packages due to an OSError: HTTPSConnectionPool("
-            "host='github.com', port=443): Max retries exceeded ([Errno 101] Network is "
-            "unreachable)")
-    with pytest.raises(RuntimeError) as raised:
-        run_first_cell(monkeypatch, tmp_path, found=None, pip_fails=said)
-    message = str(raised.value)
-    assert "\n" not in message and not isinstance(raised.value, subprocess.CalledProcessError)
-    assert message.startswith("pip could not install lstm_teach 0.2.0 (ERROR: Could not")
-    assert "Network is unreachable" in message and "internet" in message
-
-
-def test_offline_for_real_pip_fails_and_the_cell_says_so_in_one_line(monkeypatch, tmp_path):
-    """The real pip, asked for an address nothing answers at, as on a machine offline."""
-    monkeypatch.setenv("PIP_RETRIES", "0")
-    monkeypatch.setenv("PIP_TIMEOUT", "5")
-    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *args: None)
-    monkeypatch.delitem(sys.modules, "lstm_teach")
-    cell = hosted.setup_cell_source(source="http://127.0.0.1:9/lstm-teach.zip")
-    with pytest.raises(RuntimeError) as raised:
-        exec(compile(cell, "first cell", "exec"), {})
-    message = str(raised.value)
-    assert message.startswith("pip could not install lstm_teach") and "\n" not in message
-    assert "internet" in message
-
-
-def test_a_stale_lstm_teach_already_imported_asks_for_a_restart(monkeypatch, tmp_path):
-    with pytest.raises(RuntimeError) as raised:
-        run_first_cell(monkeypatch, tmp_path, found="0.1.0", loaded=True)
-    message = str(raised.value)
-    assert "\n" not in message and "restart the kernel" in message and "0.1.0" in message
-
-
-def test_a_lstm_teach_still_old_after_pip_is_one_line(monkeypatch, tmp_path):
-    with pytest.raises(RuntimeError) as raised:
-        run_first_cell(monkeypatch, tmp_path, found="0.1.0", after="0.1.0")
-    message = str(raised.value)
-    assert "\n" not in message and "still older than this notebook needs (0.2.0)" in message
+def test_every_notebook_needs_at_least_what_its_first_cell_uses():
+    """The cell imports lstm_teach.first_cell, so even a notebook using nothing else of the
+    package needs the version that added it."""
+    _, names = hosted.read_release()
+    plain = hosted.rewrite_notebook(nbformat.v4.new_notebook(
+        cells=[nbformat.v4.new_code_cell("print(1)")]))
+    needs = hosted.since(names)["lstm_teach.first_cell.prepare"]
+    assert f'prepare(needs="{needs}", source=SOURCE)' in plain.cells[0].source
 
 
 # --- the second environment's checks -------------------------------------------------------

@@ -182,12 +182,14 @@ def run_python(code: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+@pytest.mark.slow  # a fresh Python that imports TensorFlow
 def test_the_bridge_starts_tensorflow_silently():
     result = run_python("import lstm_teach as lt; print(lt.build_lstm(1, 1, 1).count_params())")
     assert result.stdout.strip() == "12"
     assert result.stderr == ""
 
 
+@pytest.mark.slow  # a fresh Python that imports TensorFlow
 def test_keras_import_pauses_garbage_collection_and_restores_it():
     probe = (
         "import gc, lstm_teach as lt\n"
@@ -201,6 +203,7 @@ def test_keras_import_pauses_garbage_collection_and_restores_it():
     assert run_python(probe.format(before="gc.disable()")).stdout.split()[0] == "False"
 
 
+@pytest.mark.slow  # a fresh Python that imports TensorFlow
 def test_keras_imported_first_by_the_learner_is_returned_untouched():
     result = run_python(
         "import gc, keras, lstm_teach as lt\n"

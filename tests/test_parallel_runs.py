@@ -44,12 +44,14 @@ def pytest_run(*args: str) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.slow  # a pytest run
 def test_a_distribution_that_would_split_a_notebook_is_refused():
     run = pytest_run("-n", "2", "--dist", "load", "--collect-only", "-q", THIS_FILE)
     assert run.returncode == pytest.ExitCode.USAGE_ERROR
     assert "--dist load would run a notebook's cells in different kernels" in run.stderr
 
 
+@pytest.mark.slow  # a pytest run
 def test_the_suite_also_runs_without_xdist():
     """pyproject's addopts must hold no xdist option, or this run stops at the command line."""
     run = pytest_run("-p", "no:xdist", "-q", THIS_FILE, "-k", "gets_the_work_unit")

@@ -16,7 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from lstm_teach import release
+import lstm_teach
+from lstm_teach import first_cell, release
 from tools import hosted
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,10 +72,13 @@ def test_versions_grow_and_the_newest_is_the_package_version():
 
 
 def test_the_first_cell_reads_the_version_line_as_the_package_states_it():
-    """The first cell reads VERSION with a pattern, without importing the package."""
+    """The first cell's check reads VERSION with a pattern, without importing the package."""
     text = (ROOT / "lstm_teach" / "release.py").read_text(encoding="utf-8")
     (line,) = [line for line in text.splitlines() if line.startswith("VERSION")]
     assert line == f'VERSION = "{release.VERSION}"'
+    assert [found.group(1) for found in first_cell.VERSION_LINE.finditer(text)] == [
+        release.VERSION]
+    assert lstm_teach.__version__ == release.VERSION
 
 
 # --- what a notebook needs --------------------------------------------------------------------

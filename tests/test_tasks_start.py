@@ -4,7 +4,9 @@ nothing in the terminal up to then that a newcomer could take for a problem. The
 Ctrl+C: tasks.py leaves the server to stop itself and exits with it, without a traceback.
 (Without a terminal, JupyterLab stops on the first Ctrl+C without shutting its kernels
 down, and a kernel may then report that its parent is gone: shut-down chatter, not
-checked here.)"""
+checked here.) Nothing waits a fixed time: before the terminal is read for alarming
+lines, the kernel writes a marker line to it after everything it may have printed, and
+the test waits for that line."""
 
 from __future__ import annotations
 
@@ -107,35 +109,77 @@ def alarming_lines(text: str) -> list[str]:
     ]
 
 
-async def kernel_answers(url: str, token: str, kernel: str) -> dict:
-    """Ask the kernel for its info over the server's websocket, as JupyterLab does."""
+#: What the kernel writes to the terminal (its file descriptor 2, which it shares with
+#: the server) once it has started and answered: every line it wrote before is then in
+#: the terminal too, so the test reads it once this line is there.
+MARKER = "lstm-teach test: kernel output up to here"
+WRITE_MARKER = f"import os; os.write(2, b{MARKER + chr(10)!r})"
+
+
+async def kernel_requests(url: str, token: str, kernel: str, *, write_marker: bool) -> dict:
+    """Over the server's websocket, as a browser page does: ask the kernel for its info,
+    then (if write_marker) have it write MARKER to the terminal; return the info once
+    everything asked is answered."""
+    session = uuid.uuid4().hex
     connection = await websocket_connect(
         f"{url.replace('http', 'ws', 1)}/api/kernels/{kernel}/channels?token={token}"
+        f"&session_id={session}"
     )
-    session = uuid.uuid4().hex
-    request = {
-        "header": {"msg_id": uuid.uuid4().hex, "msg_type": "kernel_info_request",
-                   "session": session, "username": "test", "version": "5.3"},
-        "parent_header": {}, "metadata": {}, "content": {}, "channel": "shell", "buffers": [],
-    }
-    connection.write_message(json.dumps(request))
-    try:
+
+    def request(msg_type: str, content: dict) -> str:
+        msg_id = uuid.uuid4().hex
+        connection.write_message(json.dumps({
+            "header": {"msg_id": msg_id, "msg_type": msg_type, "session": session,
+                       "username": "test", "version": "5.3"},
+            "parent_header": {}, "metadata": {}, "content": content, "channel": "shell",
+            "buffers": [],
+        }))
+        return msg_id
+
+    async def reply(msg_id: str) -> dict:
         while True:
             message = json.loads(await asyncio.wait_for(connection.read_message(), START_TIMEOUT))
-            if message["msg_type"] == "kernel_info_reply":
+            if message["msg_type"].endswith("_reply") and \
+                    message["parent_header"].get("msg_id") == msg_id:
                 return message["content"]
+
+    try:
+        info = await reply(request("kernel_info_request", {}))
+        if write_marker:
+            written = await reply(request("execute_request", {
+                "code": WRITE_MARKER, "silent": True, "store_history": False,
+                "user_expressions": {}, "allow_stdin": False,
+            }))
+            assert written["status"] == "ok", written
+        return info
     finally:
         connection.close()
+
+
+def ask_kernel(url: str, token: str, kernel: str, *, write_marker: bool = True) -> dict:
+    """kernel_requests, in a thread of its own: another test in this worker may have an
+    event loop running."""
+    with ThreadPoolExecutor(1) as thread:
+        asking = kernel_requests(url, token, kernel, write_marker=write_marker)
+        return thread.submit(asyncio.run, asking).result()
+
+
+def server_info(runtime: Path) -> dict | None:
+    """The server's runtime file once it parses: it is written after the server starts,
+    not in one step, so it can be found empty or cut short."""
+    for path in runtime.glob("jpserver-*.json"):
+        try:
+            return json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+    return None
 
 
 def test_lab_starts_quietly_and_stops_on_ctrl_c(tmp_path: Path):
     process, log = start("lab", tmp_path, free_port())
     try:
         runtime = tmp_path / "runtime"
-        info_file = wait_until(
-            lambda: next(runtime.glob("jpserver-*.json"), None), process, log, "JupyterLab start"
-        )
-        info = json.loads(info_file.read_text())
+        info = wait_until(lambda: server_info(runtime), process, log, "JupyterLab start")
         assert info["token"], "JupyterLab must keep its token login"
         assert info["hostname"] == "127.0.0.1"
         url, token = f"http://127.0.0.1:{info['port']}", info["token"]
@@ -160,13 +204,10 @@ def test_lab_starts_quietly_and_stops_on_ctrl_c(tmp_path: Path):
         session = api("POST", "/api/sessions", {
             "path": first, "type": "notebook", "name": "", "kernel": {"name": "python3"},
         })
-        # In a thread of its own: another test in this worker may have an event loop running.
-        with ThreadPoolExecutor(1) as thread:
-            asking = thread.submit(asyncio.run, kernel_answers(url, token, session["kernel"]["id"]))
-            reply = asking.result()
+        reply = ask_kernel(url, token, session["kernel"]["id"])
         assert reply["status"] == "ok"
-        time.sleep(1)  # anything the kernel prints after answering reaches the terminal
-        started = log.read_text()
+        started = wait_until(lambda: MARKER in log.read_text() and log.read_text(),
+                             process, log, "the kernel's marker line")
         code = press_ctrl_c(process)
     finally:
         stop(process)
@@ -189,8 +230,16 @@ def test_explorer_starts_quietly_and_stops_on_ctrl_c(tmp_path: Path):
         with urllib.request.urlopen(address, timeout=START_TIMEOUT) as response:
             page = response.read().decode("utf-8")
         assert "application/vnd.jupyter.widget-view+json" in page, "the explorer did not run"
-        time.sleep(1)
-        started = log.read_text()
+        # Then what the page does in a browser: connect to its kernel, which Voila keeps
+        # for the page's widgets. Voila lets no code run there, so the kernel cannot write
+        # a marker; the server's line for the connection marks the end of the start-up
+        # instead (the notebook ran before the page was sent).
+        kernel = re.search(r'"kernelId": "([\w-]+)"', page).group(1)
+        token = address.split("token=", 1)[1]
+        ask_kernel(f"http://127.0.0.1:{port}", token, kernel, write_marker=False)
+        connected = f"Connecting to kernel {kernel}"
+        started = wait_until(lambda: connected in log.read_text() and log.read_text(),
+                             process, log, "the server connecting the page to its kernel")
         code = press_ctrl_c(process)
     finally:
         stop(process)

@@ -596,7 +596,7 @@ def test_without_the_padding_rule_the_mac_table_would_differ():
 
 
 def test_the_saved_first_cell_compares_equal_on_every_platform():
-    saved = saved_stdout(START_HERE, "check_setup()")
+    saved = saved_stdout(START_HERE, "prepare(needs=")
     for environment in (MAC, WINDOWS, ARM_LINUX, LINUX):
         assert nbval_sanitize(pinned_on(environment).wrapped_verdict() + "\n") == (
             nbval_sanitize(saved)
@@ -683,3 +683,22 @@ def test_bad_arguments_are_refused_with_a_clear_message(kwargs, error, named):
 def test_a_lookup_returning_a_non_string_is_refused():
     with pytest.raises(TypeError, match="lookup"):
         check_versions(lookup=lambda name: 2, requirements=["numpy"], pins=["numpy==2.4.6"])
+
+
+# --- what 00 and the README say about the standings -----------------------------------------
+
+
+def test_00_and_the_readme_name_every_standing_of_the_check():
+    """Both tell a learner what the first cell may say: each standing, in bold."""
+    how_to_work = next(
+        "".join(cell["source"])
+        for cell in json.loads(START_HERE.read_text(encoding="utf-8"))["cells"]
+        if "".join(cell["source"]).startswith("## How to work")
+    )
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    study = readme.split("## Study without installing", 1)[1].split("\n## ", 1)[0]
+    for text in (how_to_work, study):
+        named = [standing for standing in Standing
+                 if f"**{standing.value}**" in text.lower()]
+        assert named == list(Standing), text
+    assert "four" in study

@@ -240,8 +240,10 @@ def do_test(course: Course, args: argparse.Namespace) -> None:
     linted = [path for path in LINTED if (course.root / path).exists()]
     run([python, "-m", "ruff", "check", *linted], cwd=course.root, env=env)
     workers = str(worker_count())
+    quick = ["--quick"] if args.quick else []  # conftest.py: the tests not marked slow
     run(
-        [python, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *args.pytest_args],
+        [python, "-m", "pytest", "-n", workers, "--dist", "loadgroup", *quick,
+         *args.pytest_args],
         cwd=course.root, env=env,
     )
 
@@ -394,10 +396,15 @@ def build_parser() -> tuple[Parser, dict[str, Parser]]:
     )
     add_server_options(lab, None, "8888, or the next free one")
 
-    add(
+    test = add(
         "test", "set up .venv (first time only) and run every check",
         "Run ruff, the unit tests and every notebook under nbval. Arguments after -- go "
         "to pytest, e.g. `python tasks.py test -- -x -k gate`.",
+    )
+    test.add_argument(
+        "--quick", action="store_true",
+        help="the quick tier, while you work: ruff, unit and property tests; no notebook "
+        "runs, no browser, no servers",
     )
 
     execute = add(

@@ -4,7 +4,10 @@
 "Open in Colab" link of every notebook (README's notebook table, notebook 00's map), the
 address the first cell of every notebook installs `lstm_teach` from on a hosted service,
 and the README's table of the supported range. Each notebook's first cell also states the
-lstm_teach version it needs (lstm_teach/release.py). A fork runs
+lstm_teach version it needs (lstm_teach/release.py). The cell is kept short, as every
+notebook carries it: it imports `lstm_teach.first_cell.prepare` (installing lstm_teach with
+pip only where that import fails) and calls it; the rest of its work, and its tests, are in
+the package (lstm_teach/first_cell.py, tests/test_first_cell.py). A fork runs
 
     python -m tools.hosted --repository OWNER/NAME [--branch BRANCH]
 
@@ -67,71 +70,27 @@ DISPLAY_NAMES = {
     "numpy": "NumPy",
 }
 
+#: The start every version of the first cell shares: how the tool knows a notebook has one.
+SETUP_CELL_START = "# The first cell of every notebook"
 SETUP_CELL = '''\
-# The first cell of every notebook. Where lstm_teach, the course's helper package, is
-# missing or older than this notebook needs (Colab, Kaggle, a JupyterHub), it installs it
-# from the course's repository without its pins, so the service's own TensorFlow and Keras
-# stay as they are. Then it checks your versions, and stops the notebook only if they are
-# older than the course supports. On your own set-up it installs nothing.
-import importlib.util
-import re
-import site
-import subprocess
-import sys
-from pathlib import Path
-
-NEEDS = "{needs}"  # the lstm_teach this notebook needs, or any newer one
+# The first cell of every notebook: where lstm_teach (the course's helpers) is missing or older
+# than this notebook needs (Colab, Kaggle, a JupyterHub), it installs it; then checks versions.
 SOURCE = "{source}"
+try:
+    from lstm_teach.first_cell import prepare
+except ImportError:  # no lstm_teach here yet, or one older than this cell
+    import site
+    import subprocess
+    import sys
 
-
-def lstm_teach_version():
-    """The version of the lstm_teach Python would import, read without importing it:
-    None if there is none, "0" if it is older than version numbers."""
-    spec = importlib.util.find_spec("lstm_teach")
-    if spec is None or spec.origin is None:
-        return None
-    release = Path(spec.origin).with_name("release.py")
-    text = release.read_text(encoding="utf-8") if release.is_file() else ""
-    found = re.search(r'^VERSION = "([0-9.]+)"', text, re.MULTILINE)
-    return found.group(1) if found else "0"
-
-
-def older(version, than):
-    return version is None or [int(n) for n in version.split(".")] < [
-        int(n) for n in than.split(".")
-    ]
-
-
-found = lstm_teach_version()
-if older(found, NEEDS):
-    if "lstm_teach" in sys.modules:
-        raise RuntimeError(
-            f"lstm_teach {found} is already loaded and this notebook needs {NEEDS}: restart "
-            "the kernel (on Colab: Runtime → Restart session) and run this cell first."
-        )
-    pip = subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--upgrade", "--no-deps", SOURCE],
-        capture_output=True, text=True,
-    )
-    if pip.returncode != 0:
-        said = (pip.stderr.strip().splitlines() or ["no message"])[-1]
-        raise RuntimeError(
-            f"pip could not install lstm_teach {NEEDS} ({said}): check the internet "
-            "connection (on Kaggle, switch Internet on) and run this cell again."
-        ) from None
-    importlib.invalidate_caches()
-    if older(lstm_teach_version(), NEEDS):  # pip fell back to your user folder
-        user = site.getusersitepackages()
-        sys.path[:] = [user, *(path for path in sys.path if path != user)]
-        importlib.invalidate_caches()
-    if older(lstm_teach_version(), NEEDS):
-        raise RuntimeError(
-            f"lstm_teach {lstm_teach_version()} is still older than this notebook needs "
-            f"({NEEDS}): run `pip install --upgrade --no-deps {SOURCE}`, then restart."
-        )
-
-# The check itself; imported only now, after any install above.
-importlib.import_module("lstm_teach.versions").check_setup()'''
+    if subprocess.call([sys.executable, "-m", "pip", "install", "-qU", "--no-deps", SOURCE]):
+        raise RuntimeError("pip failed: are you online? (on Kaggle, switch Internet on)") from None
+    if site.ENABLE_USER_SITE:  # where pip installs if it may not write to Python's own folder
+        sys.path.insert(0, site.getusersitepackages())
+    # forget the older lstm_teach that the import above loaded, and import the new one
+    [sys.modules.pop(name) for name in list(sys.modules) if name.startswith("lstm_teach")]
+    from lstm_teach.first_cell import prepare
+prepare(needs="{needs}", source=SOURCE)  # updates an older lstm_teach, then checks versions'''
 
 
 class ToolError(Exception):
@@ -269,11 +228,12 @@ def release_text(text: str, version: str, names: dict[str, tuple[str, ...]]) -> 
 
 def release_new_names(notebooks: Iterable[dict], path: Path = PACKAGE / "release.py") -> str:
     """List the names notebooks use that no version lists under a new version, made
-    VERSION (the minor number after the newest); nothing new, nothing written. Returns
-    the version."""
+    VERSION (the minor number after the newest); nothing new, nothing written. The names
+    the first cell uses count too: every notebook starts with it. Returns the version."""
     version, names = read_release(path)
     first = since(names)
-    new = sorted({name for notebook in notebooks for name in names_used(notebook)} - set(first))
+    used = {name for notebook in [*notebooks, setup_notebook()] for name in names_used(notebook)}
+    new = sorted(used - set(first))
     if not new:
         return version
     major, minor, *_ = version_key(max(names, key=version_key))
@@ -291,9 +251,13 @@ def setup_cell_source(source: str | None = None, needs: str | None = None) -> st
     repository) where lstm_teach is missing or older than `needs` (default: the oldest
     version listed)."""
     if needs is None:
-        _, names = read_release()
-        needs = min(names, key=version_key)
+        needs = needed_version(setup_notebook(), read_release()[1])
     return SETUP_CELL.replace("{source}", source or install_source()).replace("{needs}", needs)
+
+
+def setup_notebook() -> nbformat.NotebookNode:
+    """A notebook of the first cell alone: the names of lstm_teach every notebook uses."""
+    return nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(SETUP_CELL)])
 
 
 def rewrite_colab_links(
@@ -381,15 +345,15 @@ def rewrite_notebook(
         names = [path.relative_to(NOTEBOOKS).as_posix() for path in notebook_paths()]
     if release is None:
         release = read_release()[1]
-    first_cell = setup_cell_source(needs=needed_version(notebook, release))
     code = [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
-    first_line = SETUP_CELL.splitlines()[0]
-    if code and _source(code[0]).startswith(first_line):
-        if _source(code[0]) != first_cell:
-            code[0]["source"] = first_cell
+    if code and _source(code[0]).startswith(SETUP_CELL_START):
+        first = code[0]
     else:
+        first = nbformat.v4.new_code_cell()
         position = notebook["cells"].index(code[0]) if code else len(notebook["cells"])
-        notebook["cells"].insert(position, nbformat.v4.new_code_cell(first_cell))
+        notebook["cells"].insert(position, first)
+    first["source"] = SETUP_CELL  # the cell's own names count: the notebook needs them too
+    first["source"] = setup_cell_source(needs=needed_version(notebook, release))
     for markdown in notebook["cells"]:
         if markdown["cell_type"] == "markdown":
             text = _source(markdown)

@@ -5,7 +5,8 @@ in a run without xdist):
 - `browser`: one headless Chromium; every test page gets a fresh context from it
   (`page`), so cookies and logins never leak from one test into another.
 - `lab`: one JupyterLab server on a copy of notebooks/ (the saved notebooks are never
-  touched), token authentication on, the token read from the server's runtime file.
+  touched), token authentication on, the token read from the server's runtime file once
+  that is complete; ready when the server answers with it.
 - `lab_page`: one JupyterLab page; `notebook_in_lab` opens each notebook in it and runs it
   top to bottom once, and every test about that notebook looks at the same live notebook
   and kernel.
@@ -44,6 +45,8 @@ from .support import (
     course_notebooks,
     free_port,
     quiet_env,
+    server_answers,
+    server_info,
     stop,
     wait_for,
 )
@@ -85,18 +88,38 @@ def artifacts() -> Path:
 
 
 @pytest.fixture(scope="session")
-def browser(chromium: str) -> Iterator[object]:
-    """One headless Chromium for the worker (Playwright gives it a throw-away profile)."""
+def playwright(chromium: str) -> Iterator[object]:
+    """Playwright's driver for the worker: one per process, every browser starts from it."""
     from playwright.sync_api import sync_playwright
 
+    with sync_playwright() as driver:
+        yield driver
+
+
+@pytest.fixture(scope="session")
+def launch_chromium(chromium: str, playwright) -> Iterator[Callable[..., object]]:
+    """Start a headless Chromium (Playwright gives each a throw-away profile), with extra
+    environment variables if given; every one started is closed at the end."""
     from tools.handouts import CHROMIUM_FLAGS
 
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=chromium, headless=True, args=CHROMIUM_FLAGS[1:]
-        )
-        yield browser
+    started = []
+
+    def launch(env: dict[str, str] | None = None) -> object:
+        started.append(playwright.chromium.launch(
+            executable_path=chromium, headless=True, args=CHROMIUM_FLAGS[1:],
+            **({"env": {**os.environ, **env}} if env else {}),
+        ))
+        return started[-1]
+
+    yield launch
+    for browser in started:
         browser.close()
+
+
+@pytest.fixture(scope="session")
+def browser(launch_chromium) -> object:
+    """One headless Chromium for the worker."""
+    return launch_chromium()
 
 
 @pytest.fixture
@@ -143,13 +166,12 @@ def lab(tmp_path_factory: pytest.TempPathFactory, chromium: str) -> Iterator[Lab
             command, env=quiet_env(runtime), stdout=log, stderr=subprocess.STDOUT
         )
     try:
-        info_file = wait_for(
-            lambda: next(runtime.glob("jpserver-*.json"), None), 60, "JupyterLab start", server
-        )
-        info = json.loads(info_file.read_text())
+        info = wait_for(lambda: server_info(runtime), 60, "JupyterLab's runtime file", server)
         assert info["token"], "JupyterLab must keep token authentication on"
         assert info["hostname"] == "127.0.0.1"
-        yield Lab(url=f"http://127.0.0.1:{info['port']}", token=info["token"])
+        lab = Lab(url=f"http://127.0.0.1:{info['port']}", token=info["token"])
+        wait_for(lambda: server_answers(lab.url, lab.token), 60, "JupyterLab answering", server)
+        yield lab
     finally:
         stop(server)
 

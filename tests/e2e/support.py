@@ -11,6 +11,7 @@ import os
 import socket
 import subprocess
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
@@ -75,6 +76,33 @@ def wait_for(
             raise TimeoutError(f"{what} within {timeout} s")
         time.sleep(0.05)
     return result
+
+
+def server_info(runtime: Path) -> dict | None:
+    """A Jupyter server's runtime file (jpserver-PID.json) once it is complete, else None.
+
+    The server writes the file after it starts listening, and not in one step: a reader
+    polling for it can find it empty or cut short, so it counts only once it parses and
+    holds the address and token."""
+    for path in runtime.glob("jpserver-*.json"):
+        try:
+            info = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if isinstance(info, dict) and {"port", "token", "hostname"} <= info.keys():
+            return info
+    return None
+
+
+def server_answers(url: str, token: str) -> bool:
+    """Whether a Jupyter server at url answers its status API with this token."""
+    request = urllib.request.Request(f"{url}/api/status",
+                                     headers={"Authorization": f"token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return "started" in json.load(response)
+    except (OSError, ValueError):
+        return False
 
 
 def stop(process: subprocess.Popen) -> None:

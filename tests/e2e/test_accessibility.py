@@ -25,6 +25,12 @@ EXPLORER_DRAWN = """() => {
   return image !== null && image.complete && image.naturalWidth > 0
     && document.body.innerText.includes('12 parameters');
 }"""
+#: Every slider handle on the page has its accessible name: lt.widgets.name_controls()
+#: gives them names from a script that runs beside the widgets, not before them.
+CONTROLS_NAMED = """() => {
+  const handles = [...document.querySelectorAll('.noUi-handle')];
+  return handles.length > 0 && handles.every(handle => handle.getAttribute('aria-label'));
+}"""
 ALL_WIDGETS = """import lstm_teach as lt
 
 display(lt.widgets.name_controls())
@@ -78,6 +84,7 @@ def test_every_edition_has_no_serious_accessibility_violation(editions, page, na
 def test_projector_app_has_no_serious_accessibility_violation(explorer_app, page):
     page.goto(explorer_app.url)
     page.wait_for_function(EXPLORER_DRAWN, timeout=120_000, polling=POLL_MS)
+    page.wait_for_function(CONTROLS_NAMED, timeout=30_000, polling=POLL_MS)
     assert serious_violations(page) == []
 
 
@@ -138,6 +145,7 @@ def test_every_widget_control_is_reached_with_tab_and_worked_with_keys(widgets_a
     page.wait_for_function(EXPLORER_DRAWN, timeout=120_000, polling=POLL_MS)
     page.wait_for_function("() => document.querySelectorAll('.widget-play button[aria-label]')"
                            ".length >= 3", timeout=30_000, polling=POLL_MS)
+    page.wait_for_function(CONTROLS_NAMED, timeout=30_000, polling=POLL_MS)
     reached = []
     for _ in range(len(CONTROLS) * 2):
         page.keyboard.press("Tab")

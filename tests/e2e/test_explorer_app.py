@@ -12,6 +12,8 @@ def test_explorer_app_refuses_a_visitor_without_its_token(explorer_app, page):
 
 
 def test_explorer_app_answers_a_slider(explorer_app, page, artifacts: Path):
+    from playwright.sync_api import expect
+
     page.goto(explorer_app.url)
     formula = page.get_by_text(re.compile(r"^\d+ parameters$"))
     formula.wait_for(timeout=120_000)
@@ -20,8 +22,8 @@ def test_explorer_app_answers_a_slider(explorer_app, page, artifacts: Path):
     assert "import lstm_teach" not in page.inner_text("body"), "code is shown"
 
     grid = page.locator(".widget-html img").first
+    expect(grid).to_have_attribute("alt", re.compile("total 12"), timeout=15_000)
     before = grid.get_attribute("src")
-    assert "total 12" in grid.get_attribute("alt")
     handle = page.locator(".noUi-handle").first
     handle.focus()
     handle.press("ArrowRight")
