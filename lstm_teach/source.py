@@ -35,7 +35,40 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Source:
-    """A quoted post: where it is, who wrote it, under which licence, and what is unknown."""
+    """A quoted post: where it is, who wrote it, under which licence, and what is unknown.
+
+    A field that could not be established is None rather than a guess, and the credit
+    lines say so.
+
+    Parameters
+    ----------
+    title : str
+        The question's title, as the post shows it.
+    site : str
+        The site the post is on, e.g. "Stack Overflow".
+    url : str or None
+        The post's address; None where it is not established.
+    author : str or None
+        The author's name as shown on the post; None where it is not established.
+    licence : str or None
+        The licence without its version, e.g. "CC BY-SA".
+    licence_url : str or None
+        A link to the licence's text; None while its version is not known.
+    licence_version : str or None
+        The licence version, e.g. "3.0"; Stack Overflow's follows the posting date, so it
+        is None while that date is not established.
+    licence_rule_url : str or None
+        The page that states which licence version applies from which date.
+    question_id, answer_id : int or None
+        The Stack Overflow ids of the question and of the answer, None where not known.
+    posted : str or None
+        The date the answer was posted; None where it is not established.
+    not_established : tuple of str
+        What could not be established, by name: "address", "author", "posting date",
+        "licence version".
+    mirrors : tuple of str
+        Addresses of public copies that quote the post word for word.
+    """
 
     title: str
     site: str
@@ -58,7 +91,14 @@ class Source:
         return f"{name} {self.licence_version}" if self.licence_version else name
 
     def credit(self) -> str:
-        """One line of plain text: title, site, author, licence, and what is not known."""
+        """One line of plain text: title, site, author, licence, and what is not known.
+
+        Returns
+        -------
+        str
+            The credit, ending with the note that quoted sentences keep the post's licence;
+            a missing address, author or licence version is named as not established.
+        """
         author = f"by {self.author}" if self.author else "author not established"
         where = self.url or "address not established"
         version = "" if self.licence_version else " (version by posting date, not established)"
@@ -66,7 +106,15 @@ class Source:
                 f"{self.licence_name}{version}. Quoted sentences keep that licence.")
 
     def credit_markdown(self) -> str:
-        """The same credit as Markdown, with links where they are known."""
+        """The same credit as Markdown, with links where they are known.
+
+        Returns
+        -------
+        str
+            The credit, with the title linked to the post and the licence to its text
+            where those addresses are known; while the licence version is not known it
+            says that the version follows the posting date, linking the rule if known.
+        """
         title = f"[{self.title}]({self.url})" if self.url else f'"{self.title}"'
         author = f"by {self.author}" if self.author else "author's name not established"
         licence = (f"[{self.licence_name}]({self.licence_url})" if self.licence_url

@@ -94,6 +94,26 @@ class VersionRow:
     version does), or "not needed" (only the course's own Jupyter or tools use it).
     `ok` says the installed version is the pin; `usable` that the lessons hold with it;
     `newer` that it is newer than the newest tested (still usable).
+
+    Parameters
+    ----------
+    package : str
+        The package's name as installed (a TensorFlow pinned under one name but
+        installed under the other is shown under the installed name).
+    wanted : str
+        The pinned version, e.g. "3.15.1" (a pin that is not exact: its specifier).
+    installed : str or None
+        The installed version; None when the package is missing.
+    ok : bool
+        True when the installed version is the pinned one.
+    supported : str
+        The range the lessons hold in, "any" or "not needed", as above.
+    usable : bool
+        True when the lessons hold with the installed version (always so when it is
+        the pin).
+    newer : bool
+        True when the installed version is newer than the newest tested; such a row
+        is still usable.
     """
 
     package: str
@@ -142,7 +162,20 @@ class VersionRow:
 @dataclass(frozen=True)
 class PythonCheck:
     """The running Python's version against the range lstm-teach accepts and the
-    Pythons it is tested with ("3.11 to 3.13")."""
+    Pythons it is tested with ("3.11 to 3.13").
+
+    Parameters
+    ----------
+    wanted : str
+        The Pythons tested, as people say it ("3.11 to 3.13", from the package's
+        classifiers), or the accepted range in words where no classifier names one.
+    installed : str
+        The version of the Python judged, e.g. "3.12.4".
+    ok : bool
+        True when that version is within the range lstm-teach declares (Requires-Python).
+    newer : bool
+        True when its minor series is newer than the newest Python tested.
+    """
 
     wanted: str
     installed: str
@@ -157,6 +190,17 @@ class VersionReport:
     `str(report)` is a table followed by the verdict. Both depend only on the pins, the
     range and the versions installed: no paths, and the Python version appears only when
     it is outside the tested range.
+
+    Parameters
+    ----------
+    rows : tuple of VersionRow
+        One row per pin compared: those that apply on this platform, of packages the
+        lessons or the course's own Jupyter need (every pin, if the tools' were asked).
+    python : PythonCheck
+        The running (or given) Python against the range accepted and the Pythons tested.
+    distribution_found : bool
+        False when the lstm-teach distribution is not installed in this Python, so what
+        it declares could not be read; this alone puts the report outside.
     """
 
     rows: tuple[VersionRow, ...]
@@ -270,7 +314,14 @@ class VersionReport:
         return "\n".join(lines)
 
     def table(self) -> str:
-        """The rows as an aligned text table, followed by the Python line."""
+        """The rows as an aligned text table, followed by the Python line.
+
+        Returns
+        -------
+        str
+            Columns package, pinned, supported, installed and status, one line per row,
+            then "Python <tested>: yes", "newer" or "NO".
+        """
         header = ("package", "pinned", "supported", "installed", "status")
         body = [
             (row.package, row.wanted, row.supported, row.installed or "missing", row.status)
@@ -289,7 +340,13 @@ class VersionReport:
 
     def wrapped_verdict(self) -> str:
         """The verdict wrapped to WIDTH columns; an indented command line stays whole,
-        and the one line of a newer-than-tested verdict too."""
+        and the one line of a newer-than-tested verdict too.
+
+        Returns
+        -------
+        str
+            The verdict ready to print, as `check_setup` prints it or raises it.
+        """
         if self.standing is Standing.NEWER:
             return self.verdict
         return "\n".join(
@@ -309,7 +366,17 @@ class VersionReport:
 
 
 def packaged_pins() -> list[str]:
-    """The pins of lstm_teach/pins.txt, the one lock file, as requirement strings."""
+    """The pins of lstm_teach/pins.txt, the one lock file, as requirement strings.
+
+    The file ships inside the package, so the pins can be read however lstm-teach was
+    installed.
+
+    Returns
+    -------
+    list of str
+        One requirement per pin, in the file's order, e.g. "numpy==2.4.6" or one with
+        a platform marker; comments and option lines (starting with "-") are left out.
+    """
     text = files("lstm_teach").joinpath(PINS_FILE).read_text(encoding="utf-8")
     lines = []
     for line in text.splitlines():
@@ -406,7 +473,23 @@ def supported_ranges(
 ) -> dict[str, str]:
     """{'tensorflow': '>=2.18.0,<2.22', 'keras': ..., 'numpy': ...}: each package the
     lessons need from a declared oldest version (`keras>=3.5.0`) up to its pinned minor
-    series, the newest tested. Defaults: the installed lstm-teach's metadata and pins."""
+    series, the newest tested. Defaults: the installed lstm-teach's metadata and pins.
+
+    Parameters
+    ----------
+    requirements : iterable of str, optional
+        Requires-Dist strings to read the oldest versions from; only the base
+        requirements and the lessons' extras count. None reads those the installed
+        lstm-teach declares (none if it is not installed).
+    pins : iterable of str, optional
+        Pins to take each range's newest series from; None reads lstm_teach/pins.txt.
+
+    Returns
+    -------
+    dict of str to str
+        A range for each package that has both a declared oldest version and a pin,
+        keyed by its canonical name ('tensorflow' for either TensorFlow name).
+    """
     if requirements is None:
         requirements = _declared(DISTRIBUTION)[0] or []
     pinned = {
@@ -425,13 +508,36 @@ def supported_ranges(
 
 
 def supported_range(package: str) -> str | None:
-    """The supported range of a package (any TensorFlow name), None if it has none."""
+    """The supported range of a package (any TensorFlow name), None if it has none.
+
+    Parameters
+    ----------
+    package : str
+        A package name, e.g. "keras" or "tensorflow-cpu".
+
+    Returns
+    -------
+    str or None
+        Its range from `supported_ranges()`, e.g. ">=3.5.0,<3.16".
+    """
     return supported_ranges().get(_key(package))
 
 
 def oldest_supported(ranges: Mapping[str, str] | None = None) -> dict[str, str]:
     """The oldest end of the supported range, {'tensorflow': '2.18.0', ...}: what CI's
-    second environment installs."""
+    second environment installs.
+
+    Parameters
+    ----------
+    ranges : mapping of str to str, optional
+        Ranges such as `supported_ranges()` gives, each with a ">=" bound; None reads
+        `supported_ranges()`.
+
+    Returns
+    -------
+    dict of str to str
+        Each package's lowest supported version, the range's ">=" bound.
+    """
     oldest = {}
     for package, text in (supported_ranges() if ranges is None else ranges).items():
         lower = [spec.version for spec in SpecifierSet(text) if spec.operator == ">="]
@@ -450,7 +556,18 @@ def __getattr__(name: str) -> Any:
 
 
 def pythons_tested(classifiers: Iterable[str]) -> list[tuple[int, int]]:
-    """The Pythons named by 'Programming Language :: Python :: 3.12' classifiers, in order."""
+    """The Pythons named by 'Programming Language :: Python :: 3.12' classifiers, in order.
+
+    Parameters
+    ----------
+    classifiers : iterable of str
+        Trove classifiers, as a package's metadata lists them; the others are ignored.
+
+    Returns
+    -------
+    list of tuple of int
+        Each (major, minor) named, once, oldest first.
+    """
     found = set()
     for classifier in classifiers:
         matched = PYTHON_CLASSIFIER.match(classifier)
@@ -483,7 +600,19 @@ def _python_check(wanted: str, installed: str, tested: list[tuple[int, int]]) ->
 
 def python_range_text(specifier: SpecifierSet) -> str:
     """A Requires-Python range as people say it: ">=3.11,<3.14" is "3.11 to 3.13",
-    ">=3.11,<3.13,<3.14" "3.11 to 3.12" (the tightest bounds), ">=3.11" "3.11 or newer"."""
+    ">=3.11,<3.13,<3.14" "3.11 to 3.12" (the tightest bounds), ">=3.11" "3.11 or newer".
+
+    Parameters
+    ----------
+    specifier : packaging.specifiers.SpecifierSet
+        The range, e.g. SpecifierSet(">=3.11,<3.14").
+
+    Returns
+    -------
+    str
+        The range in words; any other range comes back as its specifiers, sorted and
+        joined by commas.
+    """
     operators = {spec.operator for spec in specifier}
     lows = [Version(spec.version) for spec in specifier if spec.operator == ">="]
     highs = [Version(spec.version) for spec in specifier if spec.operator == "<"]
@@ -567,17 +696,49 @@ def check_versions(
 ) -> VersionReport:
     """Compare every package lstm-teach pins with the version installed here.
 
-    include_test: also check the pins of the tools (pytest, nbval, ...).
-    The other arguments exist so the check can be tested without changing the machine:
-    lookup: package name → installed version, or None (or PackageNotFoundError) if missing;
+    Only pins whose platform marker holds here are compared, and only those of packages
+    the lessons or the course's own Jupyter need, unless `include_test` asks for every
+    other pin (the tools') too. Nothing is imported: versions are read from package metadata. Every
+    argument but `include_test` exists so the check can be tested without changing the
+    machine.
+
+    Parameters
+    ----------
+    include_test : bool
+        Also check the pins of the tools (pytest, nbval, voila, ...).
+    lookup : callable, optional
+        Package name → installed version, or None (or PackageNotFoundError) if missing;
         defaults to importlib.metadata.version.
-    requirements: Requires-Dist strings to read the groups and oldest versions from,
-        instead of those `distribution` declares (e.g. 'keras>=3.5.0',
-        'jupyterlab; extra == "lab"').
-    pins: exact pins to compare with instead of lstm_teach/pins.txt.
-    environment: marker variables overriding this platform's, e.g.
+    requirements : iterable of str, optional
+        Requires-Dist strings to read the groups and oldest versions from, instead of
+        those `distribution` declares (e.g. 'keras>=3.5.0', 'jupyterlab; extra == "lab"').
+    pins : iterable of str, optional
+        Pins to compare with instead of lstm_teach/pins.txt.
+    environment : mapping of str to str, optional
+        Marker variables overriding this platform's, e.g.
         {"sys_platform": "darwin", "platform_machine": "arm64"}.
-    python_version: the Python version to judge instead of the running one.
+    python_version : str, optional
+        The Python version to judge instead of the running one.
+    distribution : str
+        The installed distribution whose requirements, Requires-Python and classifiers
+        are read.
+
+    Returns
+    -------
+    VersionReport
+        The rows compared and the Python check; its `standing` and `verdict` say what
+        they mean.
+
+    Raises
+    ------
+    TypeError
+        An argument is of the wrong kind: `include_test` not True or False, `lookup` not
+        callable, `environment` not a mapping, `distribution` not a non-empty string,
+        `python_version` not a string, `requirements` or `pins` not a list of strings;
+        or `lookup` returns something other than a string or None.
+    ValueError
+        A requirement or pin is not a valid requirement, `python_version` is not a
+        version, or the Requires-Python read is not a version range.
     """
     include_test = flag("include_test", include_test)
     if lookup is None:
@@ -639,6 +800,19 @@ def check_setup(**kwargs: Any) -> None:
     clear message (and what to do) where its lessons may not hold, says in one line where
     a package is newer than tested, and runs on, saying whether its outputs will match the
     saved ones, everywhere else. Keyword arguments go to check_versions.
+
+    Parameters
+    ----------
+    **kwargs
+        Passed to `check_versions` unchanged (e.g. `include_test=True`).
+
+    Raises
+    ------
+    VersionError
+        This Python is outside the supported range; the message is the verdict, with
+        what to do.
+    TypeError, ValueError
+        From `check_versions`, for arguments it refuses.
     """
     report = check_versions(**kwargs)
     if report.standing is Standing.OUTSIDE:
