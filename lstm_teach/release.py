@@ -19,7 +19,7 @@ reads VERSION from this file without importing the package, so VERSION stays a p
 on a line of its own; `lstm_teach.__version__` is the same string.
 """
 
-VERSION = "0.3.0"
+VERSION = "0.4.0"
 
 NAMES: dict[str, tuple[str, ...]] = {
     "0.2.0": (
@@ -65,5 +65,8 @@ NAMES: dict[str, tuple[str, ...]] = {
         "lstm_teach.first_cell.prepare",
         "lstm_teach.history",
         "lstm_teach.masked_sequence_figure",
+    ),
+    "0.4.0": (
+        "lstm_teach.per_feature_figure",
     ),
 }

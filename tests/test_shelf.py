@@ -12,9 +12,10 @@ import json
 import re
 from pathlib import Path
 
+import nbformat
 import pytest
 
-from tools.hosted import setup_cell_source
+from tools.hosted import needed_version, read_release, setup_cell_source
 
 ROOT = Path(__file__).resolve().parents[1]
 SHELF = sorted((ROOT / "notebooks" / "reference").glob("[0-9][0-9]_*.ipynb"))
@@ -54,8 +55,10 @@ def test_each_opens_with_a_title_and_one_read_first_line(notebook: Path) -> None
 
 @pytest.mark.parametrize("notebook", SHELF, ids=lambda path: path.name)
 def test_each_starts_with_the_courses_first_cell(notebook: Path) -> None:
+    """The same cell as every notebook, naming the lstm_teach version this one needs."""
     code = [cell for cell in cells(notebook) if cell["cell_type"] == "code"]
-    assert source(code[0]) == setup_cell_source()
+    needs = needed_version(nbformat.read(notebook, as_version=4), read_release()[1])
+    assert source(code[0]) == setup_cell_source(needs=needs)
 
 
 @pytest.mark.parametrize("notebook", SHELF, ids=lambda path: path.name)
