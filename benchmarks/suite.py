@@ -203,13 +203,22 @@ def nbval_seconds(workers: int) -> float:
     return seconds
 
 
+#: The test comparing README.md with benchmarks/latest.md (see quick_tier_seconds).
+README_TABLE_TEST = (
+    "tests/test_readme.py::test_readme_performance_section_shows_the_latest_benchmark_table"
+)
+
+
 def quick_tier_seconds() -> float:
     """Wall time of `python tasks.py test --quick` with this Python (--here: nothing is
-    installed, the environment is the one running this benchmark)."""
+    installed, the environment is the one running this benchmark). The one test that holds
+    the README to the last benchmark table is left out: that table is what this run
+    replaces, so after any change to the table it would fail here whatever the quick tier
+    does."""
     start = time.perf_counter()
     done = subprocess.run(
         [sys.executable, "tasks.py", "test", "--here", "--quick", "--", "-q",
-         "-p", "no:cacheprovider"],
+         "-p", "no:cacheprovider", "--deselect", README_TABLE_TEST],
         cwd=ROOT, capture_output=True, text=True,
     )
     seconds = time.perf_counter() - start
