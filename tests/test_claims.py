@@ -24,6 +24,7 @@ from pathlib import Path
 import pytest
 
 from tools import notebooks as registry
+from tools.question_index import evidence_cell as find_evidence_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 NOTEBOOKS = registry.paths(ROOT)
@@ -145,15 +146,11 @@ def anchors(notebook: Path) -> list[str]:
 
 
 def evidence_cell(notebook: Path, anchor: str) -> dict:
-    """The first code cell after the Markdown cell that holds the anchor."""
-    found = False
-    for cell in cells(notebook):
-        if found and cell["cell_type"] == "code":
-            return cell
-        if cell["cell_type"] == "markdown" and f'<a id="{anchor}"></a>' in source(cell):
-            found = True
-    raise AssertionError(f"{notebook.name}: no anchor {anchor!r}" if not found
-                         else f"{notebook.name}: no code cell after {anchor!r}")
+    """The first code cell after the Markdown cell that holds the anchor (found the way the
+    question index finds it), failing with the notebook and anchor when there is none."""
+    cell = find_evidence_cell(notebook, anchor)
+    assert cell is not None, f"{notebook.name}: no anchor {anchor!r}, or no code cell after it"
+    return cell
 
 
 def pending(path: str, anchor: str) -> str | None:
